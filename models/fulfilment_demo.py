@@ -1,0 +1,173 @@
+import random
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class FulfilmentDemo(models.AbstractModel):
+    _name = "fulfilment.demo"
+    _description = "Order Fulfilment Demo Data"
+
+    @api.model
+    def _generate_demo_orders(self, count=60, seed=2026):
+        """Create realistic orders: confirmed, invoiced, paid, shipped, in
+        every status, dated over the last six months. Used by the demo data only.
+        """
+        rng = random.Random(seed)
+        env = self.env
+        products = env["product.product"].search(
+            [("default_code", "=like", "OF-%")], order="default_code"
+        )
+        customers = (
+            env["res.partner"]
+            .search(
+                [
+                    ("email", "=like", "%@%example.com"),
+                    ("id", "not in", env.user.partner_id.ids),
+                ]
+            )
+            .filtered(lambda p: not p.user_ids or p.user_ids.share)
+        )
+        if not products or not customers:
+            return
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        for product in products:
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, rng.randint(40, 120)
+            )
+        carriers = env["delivery.carrier"].search([])
+        salespeople = env.user | env.ref("order_fulfilment.user_demo_operator", False)
+        status = {
+            xmlid: env.ref(f"order_fulfilment.status_{xmlid}", raise_if_not_found=False)
+            for xmlid in (
+                "processing",
+                "on_hold",
+                "ready_to_ship",
+                "shipping",
+                "delivery_issue",
+                "delivered",
+                "completed",
+                "returned",
+            )
+        }
+        # (share of orders, final stage) — every status gets some orders.
+        stages = (
+            ["quotation"] * 6
+            + ["cancelled"] * 4
+            + ["confirmed"] * 6
+            + ["paid"] * 6
+            + ["processing"] * 6
+            + ["on_hold"] * 3
+            + ["ready_to_ship"] * 5
+            + ["shipping"] * 6
+            + ["delivery_issue"] * 2
+            + ["delivered"] * 6
+            + ["completed"] * 8
+            + ["returned"] * 2
+        )
+        now = fields.Datetime.now()
+        for index in range(count):
+            stage = stages[index % len(stages)]
+            order_date = now - timedelta(
+                days=rng.randint(1, 180), hours=rng.randint(0, 23)
+            )
+            lines = [
+                fields.Command.create(
+                    {"product_id": product.id, "product_uom_qty": rng.randint(1, 3)}
+                )
+                for product in rng.sample(products, rng.randint(1, 4))
+            ]
+            order = env["sale.order"].create(
+                {
+                    "partner_id": rng.choice(customers).id,
+                    "user_id": rng.choice(salespeople).id,
+                    "order_line": lines,
+                    "date_order": order_date,
+                }
+            )
+            if carriers:
+                carrier = rng.choice(carriers)
+                order.set_delivery_line(carrier, carrier.fixed_price or 19.99)
+                order.carrier_id = carrier
+            if stage == "quotation":
+                continue
+            if stage == "cancelled":
+                order._action_cancel()
+                continue
+            order.action_confirm()
+            order.date_order = order_date
+            if stage == "confirmed":
+                continue
+            self._demo_pay(order)
+            if stage in ("delivered", "completed", "returned"):
+                self._demo_deliver(order)
+            for step in self._demo_path(stage):
+                if status.get(step):
+                    order._fulfilment_set_status(status[step], check=False)
+            self._demo_spread_history(order, order_date, rng)
+
+    @api.model
+    def _demo_path(self, stage):
+        paths = {
+            "paid": [],
+            "processing": ["processing"],
+            "on_hold": ["processing", "on_hold"],
+            "ready_to_ship": ["processing", "ready_to_ship"],
+            "shipping": ["processing", "ready_to_ship", "shipping"],
+            "delivery_issue": [
+                "processing",
+                "ready_to_ship",
+                "shipping",
+                "delivery_issue",
+            ],
+            "delivered": ["processing", "ready_to_ship", "shipping", "delivered"],
+            "completed": [
+                "processing",
+                "ready_to_ship",
+                "shipping",
+                "delivered",
+                "completed",
+            ],
+            "returned": [
+                "processing",
+                "ready_to_ship",
+                "shipping",
+                "delivered",
+                "returned",
+            ],
+        }
+        return paths[stage]
+
+    @api.model
+    def _demo_pay(self, order):
+        """Invoice the order and register its payment, as a shop would."""
+        try:
+            with self.env.cr.savepoint():
+                invoice = order._create_invoices(final=True)
+                invoice.action_post()
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create({})._create_payments()
+        except Exception:  # noqa: BLE001 - a database without accounting setup
+            order._fulfilment_trigger_event("paid")
+
+    @api.model
+    def _demo_deliver(self, order):
+        for picking in order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ):
+            picking.action_assign()
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.with_context(skip_backorder=True, skip_sms=True)._action_done()
+
+    @api.model
+    def _demo_spread_history(self, order, start, rng):
+        """Date the status history like a real order's: hours to days apart."""
+        moment = start
+        for entry in order.fulfilment_status_history_ids.sorted(lambda h: h.id):
+            entry.date = moment
+            moment += timedelta(hours=rng.randint(2, 40))

@@ -1,0 +1,159 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# Events that can move an order into a status automatically. Other addons add
+# theirs with ``selection_add``; the order reports them through
+# ``sale.order._fulfilment_trigger_event``.
+FULFILMENT_EVENTS = [
+    ("created", "Order created"),
+    ("confirmed", "Order confirmed"),
+    ("paid", "Order paid"),
+    ("awb_created", "AWB created"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("failed_attempt", "Failed delivery attempt"),
+    ("completed", "Order completed"),
+    ("returned", "Returned"),
+    ("cancelled", "Cancelled"),
+    ("payment_overdue", "Payment overdue"),
+    ("delivery_overdue", "Delivery overdue"),
+]
+
+
+class FulfilmentStatus(models.Model):
+    _name = "fulfilment.status"
+    _description = "Order Fulfilment Status"
+    _order = "sequence, id"
+
+    # Identity
+    name = fields.Char(required=True, translate=True)
+    customer_label = fields.Char(
+        translate=True,
+        help="What the customer sees in e-mails and on the portal. "
+        "Leave empty to show the status name.",
+    )
+    description = fields.Text(translate=True, help="Internal notes for the operators.")
+    sequence = fields.Integer(default=10)
+    color = fields.Integer(string="Colour", default=0)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        help="Leave empty to share the status between companies.",
+    )
+
+    # Behaviour
+    fold = fields.Boolean(string="Folded in Kanban")
+    is_closed = fields.Boolean(
+        string="Closed", help="Orders in this status are finished: nothing left to do."
+    )
+    is_cancelled = fields.Boolean(string="Cancelled")
+    auto_event = fields.Selection(
+        FULFILMENT_EVENTS,
+        string="Entered Automatically On",
+        help="When this event happens to an order, the order moves into this status.",
+    )
+    next_status_ids = fields.Many2many(
+        "fulfilment.status",
+        "fulfilment_status_next_rel",
+        "status_id",
+        "next_status_id",
+        string="Allowed Next Statuses",
+        help="Statuses an order may move to from this one. Empty means any status.",
+    )
+
+    # Notifications
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "sale.order")],
+        help="Sent to the customer when an order enters this status.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain=[("model", "=", "sale.order")],
+        help="Sent to the customer's mobile when an order enters this status.",
+    )
+
+    order_count = fields.Integer(compute="_compute_order_count", string="Orders")
+
+    _sql_constraints = [
+        (
+            "closed_or_cancelled",
+            "CHECK(NOT (is_closed AND is_cancelled))",
+            "A status is either closed or cancelled, not both.",
+        ),
+    ]
+
+    def _compute_order_count(self):
+        counts = dict(
+            self.env["sale.order"]._read_group(
+                [("fulfilment_status_id", "in", self.ids)],
+                ["fulfilment_status_id"],
+                ["__count"],
+            )
+        )
+        for status in self:
+            status.order_count = counts.get(status, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = (
+            self.env["sale.order"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("fulfilment_status_id", "in", self.ids)], ["fulfilment_status_id"]
+            )
+        )
+        history = (
+            self.env["fulfilment.status.history"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    ("status_from_id", "in", self.ids),
+                    ("status_to_id", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+        if used or history:
+            names = ", ".join(status.name for (status,) in used) or ", ".join(
+                self.mapped("name")
+            )
+            raise UserError(
+                _(
+                    "The status %(names)s is used by orders or their history and "
+                    "cannot be deleted. Archive it instead.",
+                    names=names,
+                )
+            )
+
+    def _get_customer_label(self):
+        self.ensure_one()
+        return self.customer_label or self.name
+
+    def _allows_transition_to(self, status):
+        """Whether an order in this status may move to ``status``."""
+        self.ensure_one()
+        return not self.next_status_ids or status in self.next_status_ids
+
+    @api.model
+    def _get_status_for_event(self, event, company):
+        """The status entered on ``event`` for orders of ``company``, if any."""
+        return self.search(
+            [
+                ("auto_event", "=", event),
+                ("company_id", "in", [company.id, False]),
+            ],
+            order="company_id, sequence, id",
+            limit=1,
+        )
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [("fulfilment_status_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fulfilment_sms_provider = fields.Selection(
+        [("iap", "Odoo SMS (IAP)"), ("http", "HTTP SMS gateway")],
+        string="SMS Provider",
+        default="iap",
+        config_parameter="order_fulfilment.sms_provider",
+    )
+    fulfilment_sms_gateway_url = fields.Char(
+        string="Gateway URL", config_parameter="order_fulfilment.sms_gateway_url"
+    )
+    fulfilment_sms_gateway_auth = fields.Selection(
+        [
+            ("none", "None"),
+            ("bearer", "Bearer token"),
+            ("basic", "Username and password"),
+        ],
+        string="Gateway Authentication",
+        default="bearer",
+        config_parameter="order_fulfilment.sms_gateway_auth",
+    )
+    fulfilment_sms_gateway_username = fields.Char(
+        string="Gateway Username",
+        config_parameter="order_fulfilment.sms_gateway_username",
+    )
+    fulfilment_sms_gateway_secret = fields.Char(
+        string="Gateway Token or Password",
+        config_parameter="order_fulfilment.sms_gateway_secret",
+    )
+    fulfilment_sms_gateway_sender = fields.Char(
+        string="Sender Name", config_parameter="order_fulfilment.sms_gateway_sender"
+    )
+    fulfilment_sms_gateway_body = fields.Char(
+        string="JSON Body Template",
+        config_parameter="order_fulfilment.sms_gateway_body",
+        help="JSON sent to the gateway. Placeholders: {number}, {message}, {sender}, "
+        "{reference} (a unique id per SMS the gateway can use to drop duplicates).",
+    )

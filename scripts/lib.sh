@@ -1,0 +1,120 @@
+# Shared helpers for scripts/demo and scripts/test. Sourced, not run.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+ADDON_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK_DIR="${ORDER_FULFILMENT_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/order_fulfilment}"
+ADDONS_LINK_DIR="$WORK_DIR/addons"
+ADDON_LINK="$ADDONS_LINK_DIR/order_fulfilment"
+ODOO_CONF="$WORK_DIR/odoo.conf"
+DB_HOST="${PGHOST:-localhost}"
+DB_PORT="${PGPORT:-5432}"
+DB_USER="${ORDER_FULFILMENT_DB_USER:-odoo_fulfilment}"
+DB_PASSWORD="${ORDER_FULFILMENT_DB_PASSWORD:-odoo_fulfilment}"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mError:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+require_odoo() {
+    if ! "$PYTHON" -c "import odoo, odoo.release as r; assert r.version_info[0] == 18" 2>/dev/null; then
+        die "Odoo 18.0 must be installed and importable by '$PYTHON' (python3 -c 'import odoo' failed).
+       order_fulfilment is an Odoo addon and does not install Odoo itself.
+       Install Odoo 18.0 Community first: https://www.odoo.com/documentation/18.0/administration/on_premise.html"
+    fi
+    ODOO_ADDONS_PATH="$("$PYTHON" - <<'PY'
+import os, odoo
+root = os.path.dirname(os.path.dirname(odoo.__file__))
+paths = [os.path.join(root, "addons")] if os.path.isdir(os.path.join(root, "addons")) else []
+print(",".join(paths))
+PY
+)"
+}
+
+install_system_packages() {
+    local missing=()
+    command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "Installing Debian packages: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+start_postgresql() {
+    if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
+        die "No PostgreSQL cluster found; create one with: pg_createcluster --start 15 main"
+    fi
+    pg_lsclusters -h | while read -r version cluster _port status _rest; do
+        if [ "$status" != online ]; then
+            log "Starting PostgreSQL $version/$cluster"
+            as_root pg_ctlcluster "$version" "$cluster" start
+        fi
+    done
+    for _ in $(seq 1 30); do
+        as_postgres psql -qtAc "SELECT 1" >/dev/null 2>&1 && return 0
+        sleep 1
+    done
+    die "PostgreSQL did not start."
+}
+
+create_db_role() {
+    if ! as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1; then
+        log "Creating PostgreSQL role $DB_USER"
+        as_postgres psql -qc "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
+    fi
+}
+
+install_python_packages() {
+    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun" 2>/dev/null; then
+        log "Installing Python packages from requirements.txt"
+        "$PYTHON" -m pip install --quiet -r "$ADDON_DIR/requirements.txt" 2>/dev/null \
+            || "$PYTHON" -m pip install --quiet --break-system-packages -r "$ADDON_DIR/requirements.txt"
+    fi
+}
+
+write_odoo_config() {
+    # Odoo finds addons by directory name: link the checkout as "order_fulfilment".
+    mkdir -p "$ADDONS_LINK_DIR" "$WORK_DIR/data"
+    ln -sfn "$ADDON_DIR" "$ADDON_LINK"
+    cat > "$ODOO_CONF" <<CONF
+[options]
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+addons_path = ${ODOO_ADDONS_PATH:+$ODOO_ADDONS_PATH,}$ADDONS_LINK_DIR
+data_dir = $WORK_DIR/data
+http_interface = 127.0.0.1
+http_port = ${ORDER_FULFILMENT_HTTP_PORT:-8069}
+CONF
+}
+
+drop_database() {
+    PGPASSWORD="$DB_PASSWORD" dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" --if-exists "$1"
+}
+
+database_exists() {
+    PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -qtAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
+}
+
+prepare() {
+    require_odoo
+    install_system_packages
+    start_postgresql
+    create_db_role
+    install_python_packages
+    write_odoo_config
+}

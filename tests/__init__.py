@@ -1,0 +1,5 @@
+from . import test_audit
+from . import test_notifications
+from . import test_portal
+from . import test_status_change_wizard
+from . import test_status_engine

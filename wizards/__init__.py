@@ -1,0 +1,2 @@
+from . import fulfilment_audit_wizard
+from . import fulfilment_status_change
