@@ -38,6 +38,7 @@
         "data/demo/res_partner_demo.xml",
         "data/demo/sale_order_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

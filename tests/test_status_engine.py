@@ -185,3 +185,25 @@ class TestStatusEngine(FulfilmentCommon):
             order.fulfilment_next_status_ids,
             self.status_completed | self.status_returned,
         )
+
+    def test_install_hook_gives_existing_orders_a_status(self):
+        """Orders that existed before installation get a status and a history row."""
+        from odoo.addons.order_fulfilment.hooks import post_init_hook
+
+        draft = self._create_order()
+        confirmed = self._create_order()
+        confirmed.action_confirm()
+        orders = draft | confirmed
+        self.env.cr.execute(
+            "DELETE FROM fulfilment_status_history WHERE order_id IN %s",
+            [tuple(orders.ids)],
+        )
+        self.env.cr.execute(
+            "UPDATE sale_order SET fulfilment_status_id = NULL WHERE id IN %s",
+            [tuple(orders.ids)],
+        )
+        orders.invalidate_recordset()
+        post_init_hook(self.env)
+        self.assertEqual(draft.fulfilment_status_id, self.status_new)
+        self.assertEqual(confirmed.fulfilment_status_id, self.status_awaiting_payment)
+        self.assertEqual(len(draft.fulfilment_status_history_ids), 1)
