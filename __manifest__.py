@@ -39,6 +39,4 @@
         "data/demo/sale_order_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
-    "installable": True,
-    "application": False,
 }

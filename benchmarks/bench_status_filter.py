@@ -76,8 +76,13 @@ def build_orders(env):
             "template": template.id,
         },
     )
-    cr.execute("ANALYZE sale_order")
     cr.commit()
+    # What autovacuum does on a live database: keeps index-only scans possible.
+    cr._cnx.autocommit = True
+    try:
+        cr.execute("VACUUM ANALYZE sale_order")
+    finally:
+        cr._cnx.autocommit = False
     print(f"built {ORDER_COUNT} orders in {time.perf_counter() - started:.1f} s")
     return True
 
@@ -97,9 +102,9 @@ def main():
         print(f"orders in the database: {total}")
         cases = [
             (
-                "count: New vs draft",
+                "count: New vs draft+sent",
                 lambda: Order.search_count([("fulfilment_status_id", "=", new.id)]),
-                lambda: Order.search_count([("state", "=", "draft")]),
+                lambda: Order.search_count([("state", "in", ("draft", "sent"))]),
             ),
             (
                 "count: Cancelled vs cancel",

@@ -15,7 +15,6 @@ class SaleOrder(models.Model):
     # Status engine
     fulfilment_status_id = fields.Many2one(
         "fulfilment.status",
-        string="Fulfilment Status",
         tracking=True,
         index=True,
         copy=False,
@@ -75,7 +74,9 @@ class SaleOrder(models.Model):
 
     @api.depends("fulfilment_status_id", "company_id")
     def _compute_fulfilment_next_status_ids(self):
-        all_statuses = self.env["fulfilment.status"].search([])
+        all_statuses = self.env["fulfilment.status"].search(
+            ["|", ("company_id", "=", False), ("company_id", "in", self.company_id.ids)]
+        )
         for order in self:
             candidates = all_statuses.filtered(
                 lambda s, order=order: (

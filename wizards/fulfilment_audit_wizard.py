@@ -8,7 +8,7 @@ class FulfilmentAuditWizard(models.TransientModel):
     _name = "fulfilment.audit.wizard"
     _description = "Find the Orders a User Touched"
 
-    user_id = fields.Many2one("res.users", string="User", required=True)
+    user_id = fields.Many2one("res.users", required=True)
     date_from = fields.Date(string="From", required=True, default=fields.Date.today)
     date_to = fields.Date(string="To", required=True, default=fields.Date.today)
 
