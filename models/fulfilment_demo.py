@@ -44,7 +44,12 @@ class FulfilmentDemo(models.AbstractModel):
         pricelist = env["product.pricelist"].search(
             [("currency_id", "=", env.company.currency_id.id)], limit=1
         )
-        salespeople = env.user | env.ref("order_fulfilment.user_demo_operator", False)
+        salespeople = env.ref("base.user_admin") | env.ref(
+            "order_fulfilment.user_demo_operator", raise_if_not_found=False
+        )
+        # Customers with a portal account get a share of the orders, so that
+        # the portal shows something whichever demo login is used.
+        portal_customers = customers.filtered("user_ids")
         status = {
             xmlid: env.ref(f"order_fulfilment.status_{xmlid}", raise_if_not_found=False)
             for xmlid in (
@@ -87,7 +92,11 @@ class FulfilmentDemo(models.AbstractModel):
             ]
             order = env["sale.order"].create(
                 {
-                    "partner_id": rng.choice(customers).id,
+                    "partner_id": (
+                        portal_customers[index % len(portal_customers)]
+                        if portal_customers and index % 4 == 0
+                        else rng.choice(customers)
+                    ).id,
                     "user_id": rng.choice(salespeople).id,
                     "order_line": lines,
                     "date_order": order_date,
