@@ -1,0 +1,374 @@
+"""Courier-neutral shipment model and the HTTP plumbing every client shares.
+
+Nothing here imports Odoo: the clients are plain Python, tested on their own
+against local fake servers that speak each courier's wire format.
+"""
+
+import base64
+import binascii
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+DEFAULT_TIMEOUT = 30.0  # seconds, for connecting and for each read
+
+
+# ---------------------------------------------------------------------------
+# Shipment model
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Address:
+    name: str
+    street: str = ""
+    street_no: str = ""
+    city: str = ""
+    county: str = ""
+    zip_code: str = ""
+    country_code: str = "RO"
+    phone: str = ""
+    email: str = ""
+    contact_name: str = ""
+    company_name: str = ""
+    locality_id: str = ""
+
+
+@dataclass
+class Parcel:
+    weight: float  # kg
+    length: float = 0.0  # cm
+    width: float = 0.0
+    height: float = 0.0
+
+
+@dataclass
+class ShipmentRequest:
+    reference: str  # the shop's reference (picking or order name)
+    recipient: Address
+    parcels: list
+    idempotency_key: str = ""
+    sender: Address = None
+    service: str = ""
+    pickup_point: str = ""
+    declared_value: float = 0.0
+    currency: str = "RON"
+    cod_amount: float = 0.0
+    content: str = ""
+    observation: str = ""
+    label_format: str = "A4"  # "A4" or "A6" (10x15 thermal)
+    payer: str = "sender"  # or "recipient"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def total_weight(self):
+        return round(sum(parcel.weight for parcel in self.parcels), 3) or 1.0
+
+
+@dataclass
+class ShipmentResult:
+    awb: str
+    price: float = 0.0
+    currency: str = "RON"
+    label: bytes = None
+    parcel_numbers: list = field(default_factory=list)
+    tracking_url: str = ""
+    raw: object = None
+
+
+@dataclass
+class TrackingEvent:
+    awb: str
+    code: str
+    description: str
+    time: datetime
+    location: str = ""
+    raw: object = None
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+class CourierError(Exception):
+    """The courier refused the request or answered something unusable."""
+
+    def __init__(self, message, code=None, retryable=False, raw=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retryable = retryable
+        self.raw = raw
+
+
+class CourierTimeout(CourierError):
+    """No answer in time: the courier may or may not have done the work."""
+
+    def __init__(self, message, raw=None):
+        super().__init__(message, code="timeout", retryable=False, raw=raw)
+
+
+class CourierUnavailable(CourierError):
+    """The courier could not be reached or failed (5xx): nothing was done."""
+
+    def __init__(self, message, code=None, raw=None):
+        super().__init__(message, code=code, retryable=True, raw=raw)
+
+
+class CourierAuthError(CourierError):
+    """The credentials are wrong: retrying cannot help."""
+
+
+# ---------------------------------------------------------------------------
+# Token store
+# ---------------------------------------------------------------------------
+
+
+class MemoryTokenStore:
+    """Keeps the token in the client; Odoo passes a store backed by the database."""
+
+    def __init__(self):
+        self._value = None
+
+    def get(self):
+        return self._value
+
+    def set(self, token, expires_at):
+        self._value = (token, expires_at) if token else None
+
+
+# ---------------------------------------------------------------------------
+# Client
+# ---------------------------------------------------------------------------
+
+
+def is_pdf(data):
+    return isinstance(data, bytes | bytearray) and bytes(data[:5]) == b"%PDF-"
+
+
+def decode_label(payload):
+    """PDF bytes from whatever encoding a courier uses for its labels.
+
+    Raw PDF bytes, a base64 string (optionally JSON-quoted), or a JSON array of
+    byte values all come back as the PDF's bytes.
+    """
+    if isinstance(payload, bytes | bytearray):
+        if is_pdf(payload):
+            return bytes(payload)
+        payload = payload.decode("latin-1").strip()
+    if isinstance(payload, list):
+        data = bytes(payload)
+    else:
+        text = payload.strip()
+        if text.startswith('"'):
+            text = json.loads(text)
+        if text.startswith("["):
+            data = bytes(json.loads(text))
+        else:
+            try:
+                data = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise CourierError("The label is neither a PDF nor base64.") from exc
+    if not is_pdf(data):
+        raise CourierError("The courier did not return a PDF label.")
+    return data
+
+
+def parse_local_time(value, formats=("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")):
+    """An aware UTC datetime from a courier's time; zone-less means Bucharest."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip().replace("Z", "+00:00")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+            for fmt in formats:
+                try:
+                    moment = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            if moment is None:
+                raise CourierError(
+                    f"Unreadable date from the courier: {value}"
+                ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BUCHAREST)
+    return moment.astimezone(timezone.utc)
+
+
+class CourierClient:
+    """Base class of the courier clients.
+
+    :param base_url: the API root (production, test, or a local fake)
+    :param credentials: dict of the courier's credentials
+    :param timeout: seconds for connecting and for each read
+    :param session: a ``requests.Session`` to reuse connections
+    :param token_store: object with ``get()`` and ``set(token, expires_at)``
+    :param on_exchange: callback receiving every request and answer, redacted
+    """
+
+    name = "courier"
+    supports_delta = False
+    token_lifetime = timedelta(hours=24)
+    redact_keys = ("password", "Password", "token", "X-Auth-Password")
+
+    def __init__(
+        self,
+        base_url,
+        credentials,
+        timeout=DEFAULT_TIMEOUT,
+        session=None,
+        token_store=None,
+        on_exchange=None,
+    ):
+        self.base_url = base_url.rstrip("/") + "/"
+        self.credentials = credentials
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.token_store = token_store or MemoryTokenStore()
+        self.on_exchange = on_exchange
+
+    # -- public interface -------------------------------------------------
+
+    def create_shipment(self, request):
+        raise NotImplementedError
+
+    def find_shipment(self, reference, created_after=None):
+        raise NotImplementedError
+
+    def get_label(self, awb, label_format="A4"):
+        raise NotImplementedError
+
+    def track(self, awbs):
+        raise NotImplementedError
+
+    def track_delta(self, since, until):
+        raise CourierError(f"{self.name} offers no tracking delta.")
+
+    def cancel(self, awb):
+        raise NotImplementedError
+
+    def tracking_url(self, awb):
+        return ""
+
+    # -- authentication ---------------------------------------------------
+
+    def _login(self):
+        """Return (token, expires_at) from the courier."""
+        raise NotImplementedError
+
+    def _token(self, refresh=False):
+        stored = None if refresh else self.token_store.get()
+        if stored:
+            token, expires_at = stored
+            if expires_at is None or expires_at > datetime.now(timezone.utc):
+                return token
+        token, expires_at = self._login()
+        self.token_store.set(token, expires_at)
+        return token
+
+    def _auth_headers(self, token):
+        return {"Authorization": f"Bearer {token}"}
+
+    # -- HTTP -------------------------------------------------------------
+
+    def _url(self, path):
+        return self.base_url + path.lstrip("/")
+
+    def _send(self, method, path, headers=None, **kwargs):
+        """One HTTP exchange with a timeout, recorded, errors normalised."""
+        url = self._url(path)
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method, url, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except requests.exceptions.ConnectTimeout as exc:
+            self._record(method, url, kwargs, None, str(exc), started)
+            raise CourierUnavailable(f"{self.name}: connection timed out.") from exc
+        except requests.exceptions.Timeout as exc:
+            self._record(method, url, kwargs, None, str(exc), started)
+            raise CourierTimeout(f"{self.name} did not answer in time.") from exc
+        except requests.exceptions.ConnectionError as exc:
+            self._record(method, url, kwargs, None, str(exc), started)
+            raise CourierUnavailable(f"{self.name} could not be reached.") from exc
+        self._record(method, url, kwargs, response.status_code, response, started)
+        if response.status_code >= 500:
+            raise CourierUnavailable(
+                f"{self.name} failed (HTTP {response.status_code}).",
+                code=str(response.status_code),
+                raw=response.text[:2000],
+            )
+        return response
+
+    def _request(self, method, path, authenticated=True, headers=None, **kwargs):
+        """Send with the token; on 401/403 log in again once, never more."""
+        headers = dict(headers or {})
+        if not authenticated:
+            return self._send(method, path, headers=headers, **kwargs)
+        for attempt in (0, 1):
+            token = self._token(refresh=attempt == 1)
+            response = self._send(
+                method, path, headers={**headers, **self._auth_headers(token)}, **kwargs
+            )
+            if response.status_code not in (401, 403):
+                return response
+            self.token_store.set(None, None)
+        raise CourierAuthError(
+            f"{self.name} refused the credentials (HTTP {response.status_code}).",
+            code=str(response.status_code),
+            raw=response.text[:2000],
+        )
+
+    def _json(self, response):
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CourierError(
+                f"{self.name} answered something that is not JSON "
+                f"(HTTP {response.status_code}).",
+                raw=response.text[:2000],
+            ) from exc
+
+    def _record(self, method, url, kwargs, status, response, started):
+        if not self.on_exchange:
+            return
+        body = kwargs.get("json") or kwargs.get("data") or kwargs.get("params")
+        text = response if isinstance(response, str) else None
+        if text is None and response is not None:
+            content_type = response.headers.get("Content-Type", "")
+            text = (
+                f"<{len(response.content)} bytes {content_type}>"
+                if "pdf" in content_type or "octet" in content_type
+                else response.text[:4000]
+            )
+        self.on_exchange(
+            method,
+            url,
+            json.dumps(self._redact(body), default=str)[:4000] if body else "",
+            status,
+            text or "",
+            time.monotonic() - started,
+        )
+
+    def _redact(self, value):
+        if isinstance(value, dict):
+            return {
+                key: "***" if key in self.redact_keys else self._redact(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [self._redact(item) for item in value]
+        return value

@@ -1,0 +1,223 @@
+"""Urgent Cargus REST API behind Azure API Management."""
+
+import json
+from datetime import timedelta
+
+from .base import (
+    BUCHAREST,
+    CourierAuthError,
+    CourierClient,
+    CourierError,
+    ShipmentResult,
+    TrackingEvent,
+    decode_label,
+    parse_local_time,
+)
+
+
+class CargusClient(CourierClient):
+    """Cargus: subscription key on every call, bare-string bearer token.
+
+    Credentials: ``username``, ``password``, ``subscription_key``,
+    ``location_id`` (the sender's pickup location). The shop's reference
+    travels in ``CustomString``.
+    """
+
+    name = "Cargus"
+    production_url = "https://urgentcargus.azure-api.net/api/"
+    supports_delta = True
+
+    def _subscription(self):
+        return {"Ocp-Apim-Subscription-Key": self.credentials["subscription_key"]}
+
+    def _auth_headers(self, token):
+        return {**self._subscription(), "Authorization": f"Bearer {token}"}
+
+    def _login(self):
+        response = self._send(
+            "POST",
+            "LoginUser",
+            headers=self._subscription(),
+            json={
+                "UserName": self.credentials["username"],
+                "Password": self.credentials["password"],
+            },
+        )
+        token = self._json(response) if response.content else None
+        if response.status_code != 200 or not isinstance(token, str) or not token:
+            raise CourierAuthError(
+                f"{self.name} refused the login: {self._message(token)}", raw=token
+            )
+        return token, None
+
+    @staticmethod
+    def _message(payload):
+        # Cargus errors come as a JSON array of texts, an object or plain text.
+        if isinstance(payload, list):
+            return "; ".join(map(str, payload)) or "unknown error"
+        if isinstance(payload, dict):
+            return str(payload.get("message") or payload.get("Message") or payload)
+        return str(payload or "unknown error")
+
+    def _check(self, response):
+        try:
+            payload = response.json() if response.content else None
+        except ValueError:
+            payload = response.text
+        if response.status_code >= 400:
+            raise CourierError(
+                f"{self.name}: {self._message(payload)}",
+                code=str(response.status_code),
+                raw=payload,
+            )
+        return payload
+
+    def _payload(self, request):
+        recipient = request.recipient
+        parcel_codes = [
+            {
+                "Code": str(index),
+                "Type": 1,
+                "Weight": max(1, round(parcel.weight)),
+                "Length": round(parcel.length),
+                "Width": round(parcel.width),
+                "Height": round(parcel.height),
+            }
+            for index, parcel in enumerate(request.parcels or [])
+        ]
+        cod = round(request.cod_amount, 2)
+        return {
+            "Sender": {"LocationId": int(self.credentials.get("location_id") or 0)},
+            "Recipient": {
+                "Name": recipient.company_name or recipient.name,
+                "CountyName": recipient.county,
+                "LocalityName": recipient.city,
+                "AddressText": " ".join(
+                    part for part in (recipient.street, recipient.street_no) if part
+                ),
+                "ContactPerson": recipient.contact_name or recipient.name,
+                "PhoneNumber": recipient.phone,
+                "Email": recipient.email,
+                "CodPostal": recipient.zip_code,
+            },
+            "Parcels": len(request.parcels) or 1,
+            "Envelopes": 0,
+            "TotalWeight": max(1, round(request.total_weight)),
+            "ServiceId": int(
+                request.service or (34 if request.total_weight <= 31 else 35)
+            ),
+            "DeclaredValue": round(request.declared_value, 2),
+            "CashRepayment": cod if request.extra.get("cod_method") != "bank" else 0,
+            "BankRepayment": cod if request.extra.get("cod_method") == "bank" else 0,
+            "ShipmentPayer": 2 if request.payer == "recipient" else 1,
+            "Observations": request.observation,
+            "PackageContent": request.content,
+            "CustomString": request.reference,
+            "ParcelCodes": parcel_codes,
+        }
+
+    def create_shipment(self, request):
+        payload = self._check(
+            self._request("POST", "Awbs/WithGetAwb", json=self._payload(request))
+        )
+        if not isinstance(payload, dict) or not payload.get("BarCode"):
+            raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
+        awb = str(payload["BarCode"])
+        return ShipmentResult(
+            awb=awb,
+            price=float(payload.get("ShippingCost") or 0.0),
+            currency="RON",
+            label=self.get_label(awb, request.label_format),
+            parcel_numbers=[awb],
+            tracking_url=self.tracking_url(awb),
+            raw=payload,
+        )
+
+    def find_shipment(self, reference, created_after=None):
+        payload = self._check(
+            self._request(
+                "GET", "Awbs/GetByCustomString", params={"customString": reference}
+            )
+        )
+        for item in payload or []:
+            if item.get("CustomString") == reference and item.get("BarCode"):
+                awb = str(item["BarCode"])
+                return ShipmentResult(
+                    awb=awb,
+                    price=float(item.get("ShippingCost") or 0.0),
+                    parcel_numbers=[awb],
+                    tracking_url=self.tracking_url(awb),
+                    raw=item,
+                )
+        return None
+
+    def get_label(self, awb, label_format="A4"):
+        response = self._request(
+            "GET",
+            "AwbDocuments",
+            params={
+                "barCodes": json.dumps([awb]),
+                "type": "PDF",
+                "format": 1 if label_format == "A6" else 0,
+            },
+        )
+        payload = self._check(response)
+        return decode_label(payload)
+
+    def track(self, awbs):
+        payload = self._check(
+            self._request(
+                "GET",
+                "AwbTrace/WithRedirect",
+                params={"barCode": json.dumps(list(awbs))},
+            )
+        )
+        result = {awb: [] for awb in awbs}
+        for item in payload or []:
+            awb = str(item.get("Code"))
+            result[awb] = [self._event(awb, event) for event in item.get("Event") or []]
+        return result
+
+    def track_delta(self, since, until):
+        fmt = "%m-%d-%Y %H:%M"
+        payload = self._check(
+            self._request(
+                "GET",
+                "AwbTrace/GetDeltaEvents",
+                params={
+                    "FromDate": since.astimezone(BUCHAREST).strftime(fmt),
+                    "ToDate": (until + timedelta(minutes=1))
+                    .astimezone(BUCHAREST)
+                    .strftime(fmt),
+                },
+            )
+        )
+        events = []
+        for item in payload or []:
+            awb = str(item.get("Code"))
+            events.extend(self._event(awb, event) for event in item.get("Event") or [])
+        return events
+
+    @staticmethod
+    def _event(awb, event):
+        return TrackingEvent(
+            awb=awb,
+            # Cargus event texts are free; the id is the stable part.
+            code=str(event.get("EventId")),
+            description=event.get("Description") or "",
+            location=event.get("LocalityName") or "",
+            time=parse_local_time(event.get("Date")),
+            raw=event,
+        )
+
+    def cancel(self, awb):
+        payload = self._check(self._request("DELETE", "Awbs", params={"barCode": awb}))
+        if payload is False:
+            raise CourierError(
+                f"{self.name} refused to cancel {awb}: it has already been picked up."
+            )
+
+    def tracking_url(self, awb):
+        return (
+            f"https://www.cargus.ro/personal/urmareste-coletul/?tracking_number={awb}"
+        )

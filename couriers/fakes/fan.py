@@ -1,0 +1,164 @@
+"""Fake FAN Courier REST v2 server."""
+
+from datetime import datetime
+
+from .base import FakeCourierServer, render_label
+
+
+class FakeFanCourier(FakeCourierServer):
+    courier = "FAN Courier"
+    client_id = "7032158"
+
+    def _authorized(self, request):
+        auth = request.headers.get("Authorization", "")
+        return auth.startswith("Bearer ") and self.token_valid(auth[7:])
+
+    def route(self, request):
+        if request.method == "POST" and request.path == "/login":
+            return self._login(request)
+        if not self._authorized(request):
+            return self.json_reply(
+                401, {"status": "error", "message": "Unauthenticated."}
+            )
+        fault = self.take_fault()
+        if fault == "timeout":
+            self.sleep_past_timeout()
+        if fault == "http_500":
+            return self.json_reply(500, {"status": "error", "message": "Server Error"})
+        if request.method == "POST" and request.path == "/intern-awb":
+            return self._create(request, fault)
+        if request.method == "GET" and request.path == "/awb/label":
+            return self._label(request)
+        if request.method == "GET" and request.path == "/reports/awb/tracking":
+            return self._tracking(request)
+        if request.method == "GET" and request.path == "/reports/awb":
+            return self._list(request)
+        if request.method == "DELETE" and request.path == "/awb":
+            return self._cancel(request)
+        return self.json_reply(404, {"status": "error", "message": "Not found"})
+
+    def _login(self, request):
+        values = request.form() if request.body else {}
+        values = values or {k: v[-1] for k, v in request.query.items()}
+        if (
+            values.get("username") != self.username
+            or values.get("password") != self.password
+        ):
+            return self.json_reply(
+                401, {"status": "error", "message": "Invalid credentials"}
+            )
+        token = self.issue_token()
+        expires = self.tokens[token].strftime("%Y-%m-%d %H:%M:%S")
+        return self.json_reply(
+            200, {"status": "success", "data": {"token": token, "expiresAt": expires}}
+        )
+
+    def _create(self, request, fault):
+        body = request.json()
+        if str(body.get("clientId")) != self.client_id:
+            return self.json_reply(
+                422, {"status": "error", "message": "Invalid clientId", "errors": {}}
+            )
+        answers = []
+        for shipment in body.get("shipments") or []:
+            info, recipient = shipment.get("info", {}), shipment.get("recipient", {})
+            address = recipient.get("address", {})
+            if fault == "error_in_200" or not address.get("locality"):
+                answers.append(
+                    {
+                        "awbNumber": None,
+                        "errors": {
+                            "recipient.address.locality": ["Localitatea nu exista."]
+                        },
+                    }
+                )
+                continue
+            awb = "2" + self.next_number("000")
+            tariff = round(15 + 2 * float(info.get("weight") or 1), 2)
+            self.shipments[awb] = {
+                "awb": awb,
+                "reference": info.get("costCenter"),
+                "cod": float(info.get("cod") or 0),
+                "tariff": tariff,
+                "created": datetime.now(),
+                "recipient": [
+                    recipient.get("name"),
+                    f"{address.get('street', '')} {address.get('streetNo', '')}",
+                    f"{address.get('zipCode', '')} {address.get('locality', '')}",
+                    address.get("county"),
+                    recipient.get("phone"),
+                ],
+            }
+            answers.append(
+                {
+                    "awbNumber": int(awb),
+                    "tariff": tariff,
+                    "routingCode": "B1",
+                    "errors": None,
+                }
+            )
+        if fault == "timeout_after_create":
+            self.sleep_past_timeout()
+        return self.json_reply(200, {"response": answers})
+
+    def _label(self, request):
+        awbs = request.query.get("awbs[]") or []
+        shipment = self.shipments.get(awbs[0]) if awbs else None
+        if not shipment:
+            return self.json_reply(404, {"status": "error", "message": "AWB not found"})
+        pdf = render_label(
+            self.courier,
+            shipment["awb"],
+            shipment["recipient"],
+            shipment["cod"],
+            request.arg("format", "A4"),
+            shipment["reference"],
+        )
+        return 200, {"Content-Type": "application/pdf"}, pdf
+
+    def _tracking(self, request):
+        data = []
+        for awb in request.query.get("awb[]") or []:
+            data.append(
+                {
+                    "awbNumber": awb,
+                    "events": [
+                        {
+                            "id": event["code"],
+                            "name": event["description"],
+                            "location": event["location"],
+                            "date": event["when"].strftime("%Y-%m-%d %H:%M:%S"),
+                        }
+                        for event in self.events.get(awb, [])
+                    ],
+                }
+            )
+        return self.json_reply(200, {"status": "success", "data": data})
+
+    def _list(self, request):
+        day = request.arg("date")
+        data = [
+            {
+                "info": {
+                    "awbNumber": int(shipment["awb"]),
+                    "costCenter": shipment["reference"],
+                    "tariff": shipment["tariff"],
+                }
+            }
+            for shipment in self.shipments.values()
+            if shipment["created"].date().isoformat() == day
+            and shipment["awb"] not in self.cancelled
+        ]
+        return self.json_reply(200, {"status": "success", "data": data})
+
+    def _cancel(self, request):
+        awb = request.arg("awb")
+        if awb not in self.shipments:
+            return self.json_reply(404, {"status": "error", "message": "AWB not found"})
+        if self.events.get(awb):
+            return self.json_reply(
+                422,
+                {"status": "error", "message": "The AWB has already been picked up."},
+            )
+        self.cancelled.add(awb)
+        return self.json_reply(200, {"status": "success", "message": "AWB deleted"})

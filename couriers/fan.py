@@ -1,0 +1,227 @@
+"""FAN Courier REST API v2 (https://api.fancourier.ro/)."""
+
+from datetime import datetime, timezone
+
+from .base import (
+    CourierAuthError,
+    CourierClient,
+    CourierError,
+    ShipmentResult,
+    TrackingEvent,
+    decode_label,
+    is_pdf,
+    parse_local_time,
+)
+
+
+class FanCourierClient(CourierClient):
+    """FAN Courier: bearer token from ``login``, ``clientId`` in every call.
+
+    Credentials: ``username``, ``password``, ``client_id``. The shop's reference
+    travels in ``info.costCenter`` so that a shipment can be found again by it.
+    """
+
+    name = "FAN Courier"
+    production_url = "https://api.fancourier.ro/"
+
+    def _login(self):
+        response = self._send(
+            "POST",
+            "login",
+            data={
+                "username": self.credentials["username"],
+                "password": self.credentials["password"],
+            },
+        )
+        payload = self._json(response) if response.content else {}
+        data = payload.get("data") or {}
+        if response.status_code != 200 or not data.get("token"):
+            raise CourierAuthError(
+                f"{self.name} refused the login: "
+                f"{payload.get('message') or response.status_code}",
+                raw=payload,
+            )
+        expires_at = (
+            parse_local_time(data["expiresAt"]) if data.get("expiresAt") else None
+        )
+        return data["token"], expires_at
+
+    @property
+    def client_id(self):
+        return str(self.credentials["client_id"])
+
+    def _check(self, response):
+        payload = self._json(response)
+        if response.status_code >= 400 or payload.get("status") == "error":
+            raise CourierError(
+                f"{self.name}: {self._message(payload)}",
+                code=str(response.status_code),
+                raw=payload,
+            )
+        return payload
+
+    @staticmethod
+    def _message(payload):
+        errors = payload.get("errors") if isinstance(payload, dict) else None
+        if isinstance(errors, dict):
+            return "; ".join(f"{key}: {_join(value)}" for key, value in errors.items())
+        if isinstance(errors, list) and errors:
+            return "; ".join(map(str, errors))
+        if isinstance(payload, dict) and payload.get("message"):
+            return str(payload["message"])
+        return "unknown error"
+
+    # -- shipments -------------------------------------------------------------
+
+    def _shipment_payload(self, request):
+        recipient = request.recipient
+        return {
+            "clientId": self.client_id,
+            "shipments": [
+                {
+                    "info": {
+                        "service": request.service or "Standard",
+                        "packages": {
+                            "parcel": len(request.parcels) or 1,
+                            "envelope": 0,
+                        },
+                        "weight": request.total_weight,
+                        "cod": round(request.cod_amount, 2),
+                        "currency": request.currency,
+                        "declaredValue": round(request.declared_value, 2),
+                        "payment": "recipient"
+                        if request.payer == "recipient"
+                        else "sender",
+                        "observation": request.observation,
+                        "content": request.content,
+                        "costCenter": request.reference,
+                        "dimensions": {
+                            "length": max(
+                                (p.length for p in request.parcels), default=0
+                            ),
+                            "width": max((p.width for p in request.parcels), default=0),
+                            "height": max(
+                                (p.height for p in request.parcels), default=0
+                            ),
+                        },
+                        "options": ["X"] if request.cod_amount else [],
+                    },
+                    "recipient": {
+                        "name": recipient.name,
+                        "contactPerson": recipient.contact_name or recipient.name,
+                        "phone": recipient.phone,
+                        "email": recipient.email,
+                        "address": {
+                            "county": recipient.county,
+                            "locality": recipient.city,
+                            "street": recipient.street,
+                            "streetNo": str(recipient.street_no or ""),
+                            "zipCode": recipient.zip_code,
+                            "pickupLocationId": request.pickup_point or None,
+                        },
+                    },
+                }
+            ],
+        }
+
+    def create_shipment(self, request):
+        response = self._request(
+            "POST", "intern-awb", json=self._shipment_payload(request)
+        )
+        payload = self._check(response)
+        items = payload.get("response") or []
+        if not items:
+            raise CourierError(f"{self.name} returned no shipment.", raw=payload)
+        item = items[0]
+        # A refused shipment comes back with HTTP 200: awbNumber null + errors.
+        if not item.get("awbNumber") or item.get("errors"):
+            raise CourierError(f"{self.name}: {self._message(item)}", raw=item)
+        awb = str(item["awbNumber"])
+        return ShipmentResult(
+            awb=awb,
+            price=float(item.get("tariff") or 0.0),
+            currency="RON",
+            label=self.get_label(awb, request.label_format),
+            parcel_numbers=[awb],
+            tracking_url=self.tracking_url(awb),
+            raw=item,
+        )
+
+    def find_shipment(self, reference, created_after=None):
+        day = (created_after or datetime.now(timezone.utc)).astimezone().date()
+        response = self._request(
+            "GET",
+            "reports/awb",
+            params={
+                "clientId": self.client_id,
+                "date": day.isoformat(),
+                "perPage": 500,
+            },
+        )
+        payload = self._check(response)
+        for item in payload.get("data") or []:
+            info = item.get("info") or {}
+            if info.get("costCenter") == reference and info.get("awbNumber"):
+                awb = str(info["awbNumber"])
+                return ShipmentResult(
+                    awb=awb,
+                    price=float(info.get("tariff") or 0.0),
+                    parcel_numbers=[awb],
+                    tracking_url=self.tracking_url(awb),
+                    raw=item,
+                )
+        return None
+
+    def get_label(self, awb, label_format="A4"):
+        response = self._request(
+            "GET",
+            "awb/label",
+            params={
+                "clientId": self.client_id,
+                "awbs[]": [awb],
+                "pdf": 1,
+                "format": "A6" if label_format == "A6" else "A4",
+            },
+        )
+        if is_pdf(response.content):
+            return response.content
+        payload = self._check(response)
+        return decode_label(payload.get("data") or b"")
+
+    def track(self, awbs):
+        response = self._request(
+            "GET",
+            "reports/awb/tracking",
+            params={"clientId": self.client_id, "awb[]": list(awbs)},
+        )
+        payload = self._check(response)
+        result = {awb: [] for awb in awbs}
+        for item in payload.get("data") or []:
+            awb = str(
+                item.get("awbNumber") or (item.get("info") or {}).get("awbNumber")
+            )
+            result[awb] = [
+                TrackingEvent(
+                    awb=awb,
+                    code=str(event.get("id")),
+                    description=event.get("name") or "",
+                    location=event.get("location") or "",
+                    time=parse_local_time(event["date"]),
+                    raw=event,
+                )
+                for event in item.get("events") or []
+            ]
+        return result
+
+    def cancel(self, awb):
+        response = self._request(
+            "DELETE", "awb", params={"clientId": self.client_id, "awb": awb}
+        )
+        self._check(response)
+
+    def tracking_url(self, awb):
+        return f"https://www.fancourier.ro/awb-tracking/?tracking={awb}"
+
+
+def _join(value):
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
