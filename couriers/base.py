@@ -260,7 +260,8 @@ class CourierClient:
     def cancel(self, awb):
         raise NotImplementedError
 
-    def tracking_url(self, awb):
+    @classmethod
+    def tracking_url(cls, awb):
         return ""
 
     # -- authentication ---------------------------------------------------

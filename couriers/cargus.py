@@ -217,7 +217,8 @@ class CargusClient(CourierClient):
                 f"{self.name} refused to cancel {awb}: it has already been picked up."
             )
 
-    def tracking_url(self, awb):
+    @classmethod
+    def tracking_url(cls, awb):
         return (
             f"https://www.cargus.ro/personal/urmareste-coletul/?tracking_number={awb}"
         )

@@ -219,7 +219,8 @@ class FanCourierClient(CourierClient):
         )
         self._check(response)
 
-    def tracking_url(self, awb):
+    @classmethod
+    def tracking_url(cls, awb):
         return f"https://www.fancourier.ro/awb-tracking/?tracking={awb}"
 
 

@@ -273,5 +273,6 @@ class GlsClient(CourierClient):
                 return ShipmentResult(awb=str(awb), raw={"ParcelId": info["ParcelId"]})
         return None
 
-    def tracking_url(self, awb):
+    @classmethod
+    def tracking_url(cls, awb):
         return f"https://gls-group.com/RO/en/parcel-tracking?match={awb}"

@@ -212,5 +212,6 @@ class SamedayClient(CourierClient):
     def cancel(self, awb):
         self._check(self._request("DELETE", f"api/awb/{awb}"))
 
-    def tracking_url(self, awb):
+    @classmethod
+    def tracking_url(cls, awb):
         return f"https://sameday.ro/#awb={awb}"

@@ -1,4 +1,7 @@
 from . import test_audit
+from . import test_courier
+from . import test_courier_webhook
+from . import test_manual_tracking
 from . import test_notifications
 from . import test_portal
 from . import test_status_change_wizard

@@ -126,6 +126,16 @@ class FakeCourierServer:
 
     # -- scripting ---------------------------------------------------------
 
+    def reset(self):
+        """Forget shipments, events, requests and pending faults."""
+        with self._lock:
+            self._faults.clear()
+        self.requests.clear()
+        self.shipments.clear()
+        self.events.clear()
+        self.cancelled.clear()
+        self.latency = 0.0
+
     def fail_next(self, mode, count=1):
         if mode not in FAULT_MODES:
             raise ValueError(f"unknown fault mode {mode!r}")

@@ -1,0 +1,322 @@
+import logging
+import secrets
+from datetime import timezone
+
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..couriers import CLIENTS, CourierAuthError, CourierError
+from ..couriers.base import MemoryTokenStore
+
+_logger = logging.getLogger(__name__)
+
+COURIER_TYPES = [
+    ("fan_courier", "FAN Courier"),
+    ("sameday", "Sameday"),
+    ("cargus", "Cargus"),
+    ("gls", "GLS"),
+]
+TEST_URLS = {
+    "fan_courier": "https://api.fancourier.ro/",
+    "sameday": "https://sameday-api.demo.zitec.com/",
+    "cargus": "https://urgentcargus.azure-api.net/api/",
+    "gls": "https://api.test.mygls.ro/",
+}
+
+
+class _CarrierTokenStore(MemoryTokenStore):
+    """Keeps the courier's token on the carrier, shared by every worker.
+
+    Written through its own cursor so that a token obtained during a request
+    that is later rolled back is not lost.
+    """
+
+    def __init__(self, carrier):
+        super().__init__()
+        self.carrier = carrier
+        if carrier.sudo().fulfilment_token:
+            expiry = carrier.sudo().fulfilment_token_expiry
+            self._value = (
+                carrier.sudo().fulfilment_token,
+                expiry.replace(tzinfo=timezone.utc) if expiry else None,
+            )
+
+    def set(self, token, expires_at):
+        super().set(token, expires_at)
+        expiry = (
+            expires_at.astimezone(timezone.utc).replace(tzinfo=None)
+            if expires_at
+            else None
+        )
+        with self.carrier.env.registry.cursor() as cr:
+            cr.execute(
+                """UPDATE delivery_carrier
+                      SET fulfilment_token = %s, fulfilment_token_expiry = %s
+                    WHERE id = %s""",
+                [token or None, expiry, self.carrier.id],
+            )
+        self.carrier.invalidate_recordset(
+            ["fulfilment_token", "fulfilment_token_expiry"]
+        )
+
+
+class DeliveryCarrier(models.Model):
+    _inherit = "delivery.carrier"
+
+    delivery_type = fields.Selection(
+        selection_add=COURIER_TYPES,
+        ondelete={code: "set default" for code, _label in COURIER_TYPES},
+    )
+    fulfilment_is_courier = fields.Boolean(
+        compute="_compute_fulfilment_is_courier", string="Courier API"
+    )
+
+    # Connection
+    fulfilment_api_url = fields.Char(
+        string="API URL",
+        help="Leave empty to use the courier's production or test address "
+        "(see Environment).",
+    )
+    fulfilment_username = fields.Char(string="API Username", groups="base.group_system")
+    fulfilment_password = fields.Char(string="API Password", groups="base.group_system")
+    fulfilment_client_id = fields.Char(
+        string="Client ID",
+        groups="base.group_system",
+        help="FAN Courier clientId, GLS client number.",
+    )
+    fulfilment_subscription_key = fields.Char(
+        string="Subscription Key",
+        groups="base.group_system",
+        help="Cargus: the Ocp-Apim-Subscription-Key of your API subscription.",
+    )
+    fulfilment_timeout = fields.Float(
+        string="Timeout (s)", default=30.0, help="Seconds to wait for each answer."
+    )
+    fulfilment_token = fields.Char(groups="base.group_system", copy=False)
+    fulfilment_token_expiry = fields.Datetime(groups="base.group_system", copy=False)
+
+    # Shipment defaults
+    fulfilment_service = fields.Char(
+        string="Service",
+        help="The courier's service: FAN 'Standard', a Sameday service id, "
+        "a Cargus ServiceId (34 up to 31 kg, 35 heavier), GLS service codes.",
+    )
+    fulfilment_pickup_point = fields.Char(
+        string="Pickup Point",
+        help="Sameday pickup point id; Cargus sender location id.",
+    )
+    fulfilment_label_format = fields.Selection(
+        [("A4", "A4"), ("A6", "10×15 thermal")],
+        string="Label Size",
+        default="A4",
+        required=True,
+    )
+    fulfilment_default_weight = fields.Float(
+        string="Default Parcel Weight (kg)",
+        default=1.0,
+        help="Used when the products of a delivery have no weight.",
+    )
+    fulfilment_parcel_length = fields.Float(string="Parcel Length (cm)", default=30.0)
+    fulfilment_parcel_width = fields.Float(string="Parcel Width (cm)", default=20.0)
+    fulfilment_parcel_height = fields.Float(string="Parcel Height (cm)", default=10.0)
+    fulfilment_payer = fields.Selection(
+        [("sender", "Shop"), ("recipient", "Customer")],
+        string="Shipping Paid By",
+        default="sender",
+        required=True,
+    )
+
+    # Tracking
+    fulfilment_webhook_secret = fields.Char(
+        string="Webhook Secret",
+        groups="base.group_system",
+        copy=False,
+        help="Shared secret that signs the tracking events pushed to this carrier's "
+        "webhook.",
+    )
+    fulfilment_webhook_url = fields.Char(
+        compute="_compute_fulfilment_webhook_url", string="Webhook URL"
+    )
+    fulfilment_log_count = fields.Integer(compute="_compute_fulfilment_log_count")
+
+    @api.depends("delivery_type")
+    def _compute_fulfilment_is_courier(self):
+        for carrier in self:
+            carrier.fulfilment_is_courier = carrier.delivery_type in CLIENTS
+
+    def _compute_fulfilment_webhook_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for carrier in self:
+            carrier.fulfilment_webhook_url = (
+                f"{base_url}/fulfilment/courier/{carrier.id}/webhook"
+                if carrier.id
+                else ""
+            )
+
+    def _compute_fulfilment_log_count(self):
+        counts = dict(
+            self.env["fulfilment.courier.log"]._read_group(
+                [("carrier_id", "in", self.ids)], ["carrier_id"], ["__count"]
+            )
+        )
+        for carrier in self:
+            carrier.fulfilment_log_count = counts.get(carrier, 0)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_fulfilment_generate_webhook_secret(self):
+        for carrier in self:
+            carrier.sudo().fulfilment_webhook_secret = secrets.token_urlsafe(32)
+
+    def action_fulfilment_test_connection(self):
+        """Log in to the courier with the carrier's credentials."""
+        self.ensure_one()
+        client = self._fulfilment_client()
+        try:
+            client.find_shipment("connection-test")
+        except CourierAuthError as exc:
+            raise UserError(
+                _("The courier refused the credentials: %s", exc.message)
+            ) from exc
+        except CourierError as exc:
+            raise UserError(
+                _("The courier could not be reached: %s", exc.message)
+            ) from exc
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Connected to %s.", self.name),
+                "sticky": False,
+            },
+        }
+
+    def action_fulfilment_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_courier_log_action"
+        )
+        action["domain"] = [("carrier_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------
+    # Client
+    # ------------------------------------------------------------
+
+    def _fulfilment_base_url(self):
+        self.ensure_one()
+        if self.fulfilment_api_url:
+            return self.fulfilment_api_url
+        client_class = CLIENTS[self.delivery_type]
+        return (
+            client_class.production_url
+            if self.prod_environment
+            else TEST_URLS[self.delivery_type]
+        )
+
+    def _fulfilment_credentials(self):
+        self.ensure_one()
+        carrier = self.sudo()
+        return {
+            "username": carrier.fulfilment_username or "",
+            "password": carrier.fulfilment_password or "",
+            "client_id": carrier.fulfilment_client_id or "",
+            "client_number": carrier.fulfilment_client_id or "0",
+            "subscription_key": carrier.fulfilment_subscription_key or "",
+            "location_id": carrier.fulfilment_pickup_point or "0",
+        }
+
+    def _fulfilment_client(self, on_exchange=None, session=None, token_store=None):
+        """The plain-Python client of this carrier's courier."""
+        self.ensure_one()
+        if self.delivery_type not in CLIENTS:
+            raise UserError(_("%s is not connected to a courier API.", self.name))
+        return CLIENTS[self.delivery_type](
+            self._fulfilment_base_url(),
+            self._fulfilment_credentials(),
+            timeout=self.fulfilment_timeout or 30.0,
+            session=session or requests.Session(),
+            token_store=token_store or _CarrierTokenStore(self),
+            on_exchange=on_exchange,
+        )
+
+    # ------------------------------------------------------------
+    # Provider contract (see delivery/models/delivery_carrier.py)
+    # ------------------------------------------------------------
+
+    def _fulfilment_rate_shipment(self, order):
+        # None of these couriers publishes a quote API: the carrier's fixed
+        # price is the estimate; the real price comes back with the AWB.
+        self.ensure_one()
+        return {
+            "success": True,
+            "price": self.fixed_price,
+            "error_message": False,
+            "warning_message": False,
+        }
+
+    def _fulfilment_send_shipping(self, pickings):
+        return [picking._fulfilment_ship() for picking in pickings]
+
+    def _fulfilment_get_tracking_link(self, picking):
+        self.ensure_one()
+        if not picking.carrier_tracking_ref:
+            return False
+        return CLIENTS[self.delivery_type].tracking_url(picking.carrier_tracking_ref)
+
+    def _fulfilment_cancel_shipment(self, pickings):
+        for picking in pickings:
+            picking._fulfilment_cancel_awb()
+
+    def fan_courier_rate_shipment(self, order):
+        return self._fulfilment_rate_shipment(order)
+
+    def fan_courier_send_shipping(self, pickings):
+        return self._fulfilment_send_shipping(pickings)
+
+    def fan_courier_get_tracking_link(self, picking):
+        return self._fulfilment_get_tracking_link(picking)
+
+    def fan_courier_cancel_shipment(self, pickings):
+        return self._fulfilment_cancel_shipment(pickings)
+
+    def sameday_rate_shipment(self, order):
+        return self._fulfilment_rate_shipment(order)
+
+    def sameday_send_shipping(self, pickings):
+        return self._fulfilment_send_shipping(pickings)
+
+    def sameday_get_tracking_link(self, picking):
+        return self._fulfilment_get_tracking_link(picking)
+
+    def sameday_cancel_shipment(self, pickings):
+        return self._fulfilment_cancel_shipment(pickings)
+
+    def cargus_rate_shipment(self, order):
+        return self._fulfilment_rate_shipment(order)
+
+    def cargus_send_shipping(self, pickings):
+        return self._fulfilment_send_shipping(pickings)
+
+    def cargus_get_tracking_link(self, picking):
+        return self._fulfilment_get_tracking_link(picking)
+
+    def cargus_cancel_shipment(self, pickings):
+        return self._fulfilment_cancel_shipment(pickings)
+
+    def gls_rate_shipment(self, order):
+        return self._fulfilment_rate_shipment(order)
+
+    def gls_send_shipping(self, pickings):
+        return self._fulfilment_send_shipping(pickings)
+
+    def gls_get_tracking_link(self, picking):
+        return self._fulfilment_get_tracking_link(picking)
+
+    def gls_cancel_shipment(self, pickings):
+        return self._fulfilment_cancel_shipment(pickings)

@@ -1,0 +1,304 @@
+import base64
+import io
+import json
+from datetime import datetime, timedelta
+
+from PyPDF2 import PdfFileReader
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.order_fulfilment.couriers.fakes import (
+    FakeCargus,
+    FakeFanCourier,
+    FakeGls,
+    FakeSameday,
+)
+
+from .common import FulfilmentCommon
+
+ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
+
+
+class CourierCase:
+    """Scenarios every courier integration must pass; subclasses name the courier."""
+
+    delivery_type = None
+    fake_class = None
+    carrier_values = {}
+    picked_up_code = ""
+    delivered_code = ""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The shipment bookkeeping is written through its own cursor so that it
+        # survives rollbacks; in tests that cursor shares the test transaction.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.fake = cls.fake_class().start()
+        cls.fake.timeout_sleep = ODOO_TEST_MIN_TIMEOUT + 1.5
+        cls.addClassCleanup(cls.fake.stop)
+        cls.delivery_product = cls.env["product.product"].create(
+            {"name": "Courier delivery", "type": "service", "list_price": 20.0}
+        )
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": f"Test {cls.delivery_type}",
+                "delivery_type": cls.delivery_type,
+                "integration_level": "rate",
+                "product_id": cls.delivery_product.id,
+                "fixed_price": 20.0,
+                "fulfilment_api_url": cls.fake.url,
+                "fulfilment_username": "demo",
+                "fulfilment_password": "demo-pass",
+                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
+                **cls.carrier_values,
+            }
+        )
+        cls.customer.write({"state_id": cls.env.ref("base.RO_B").id})
+
+    picked_up_status = "picked_up"
+
+    def setUp(self):
+        super().setUp()
+        self.fake.reset()
+
+    def _user_error(self, func, *args):
+        """The UserError ``func`` raises. Unlike Odoo's assertRaises this does not
+        roll back to a savepoint, so what was written on the side stays visible."""
+        try:
+            func(*args)
+        except UserError as exc:
+            return exc
+        self.fail("UserError not raised")
+
+    def _confirmed_delivery(self, cash_on_delivery=False):
+        order = self._create_order(carrier_id=self.carrier.id)
+        order.fulfilment_cash_on_delivery = cash_on_delivery
+        order.action_confirm()
+        return order, order.picking_ids
+
+    def sent_cod(self):
+        raise NotImplementedError
+
+    def test_send_with_cod_attaches_label(self):
+        """Send to courier: AWB stored, COD passed, label PDF attached, price kept."""
+        order, picking = self._confirmed_delivery(cash_on_delivery=True)
+        picking.action_fulfilment_send_to_courier()
+        self.assertTrue(picking.carrier_tracking_ref)
+        self.assertIn(picking.carrier_tracking_ref, self.fake.shipments)
+        self.assertAlmostEqual(self.sent_cod(), order.amount_total, places=2)
+        self.assertEqual(picking.fulfilment_cod_amount, order.amount_total)
+        label = base64.b64decode(picking.fulfilment_label_id.datas)
+        self.assertTrue(label.startswith(b"%PDF-"))
+        self.assertEqual(PdfFileReader(io.BytesIO(label)).getNumPages(), 1)
+        self.assertEqual(picking.fulfilment_shipment_state, "sent")
+        self.assertEqual(order.fulfilment_status_id.auto_event, "awb_created")
+        self.assertTrue(
+            self.env["fulfilment.courier.log"].search_count(
+                [("picking_id", "=", picking.id)]
+            )
+        )
+
+    def test_tracking_moves_order_status(self):
+        """Polled tracking events are stored once, mapped, and move the order."""
+        order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        awb = picking.carrier_tracking_ref
+        now = datetime.now().replace(microsecond=0)
+        self.fake.add_event(awb, self.picked_up_code, "Picked up", "Bucuresti", now)
+        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self.assertEqual(order.fulfilment_status_id, self.status_shipping)
+        self.assertIn(
+            self.picked_up_status,
+            picking.fulfilment_tracking_event_ids.mapped("normalized_status"),
+        )
+        self.fake.add_event(
+            awb, self.delivered_code, "Delivered", "Bucuresti", now + timedelta(hours=5)
+        )
+        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        count = len(picking.fulfilment_tracking_event_ids)
+        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self.assertEqual(len(picking.fulfilment_tracking_event_ids), count)
+        self.assertEqual(picking.fulfilment_tracking_status, "delivered")
+        self.assertTrue(picking.fulfilment_tracking_final)
+        self.assertEqual(order.fulfilment_status_id.auto_event, "delivered")
+
+    def test_unknown_code_kept(self):
+        """An unknown tracking code is stored as unknown, never dropped."""
+        _order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        self.fake.add_event(picking.carrier_tracking_ref, "999", "Something new")
+        picking.action_fulfilment_refresh_tracking()
+        unknown = picking.fulfilment_tracking_event_ids.filtered(
+            lambda e: e.code == "999"
+        )
+        self.assertEqual(unknown.normalized_status, "unknown")
+
+    def test_cancel_awb(self):
+        """A shipment not yet picked up is cancelled at the courier."""
+        _order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        awb = picking.carrier_tracking_ref
+        picking.action_fulfilment_cancel_awb()
+        self.assertIn(awb, self.fake.cancelled)
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertEqual(picking.fulfilment_shipment_state, "cancelled")
+
+    def test_token_expiry_relogin(self):
+        """An expired token is renewed once and the shipment goes through."""
+        _order, first = self._confirmed_delivery()
+        first.action_fulfilment_send_to_courier()
+        self.fake.fail_next("expire_token")
+        _order, second = self._confirmed_delivery()
+        second.action_fulfilment_send_to_courier()
+        self.assertTrue(second.carrier_tracking_ref)
+
+    def test_error_in_200_surfaced(self):
+        """A refusal inside a 200 reply is shown and kept; nothing is created."""
+        _order, picking = self._confirmed_delivery()
+        self.fake.fail_next("error_in_200")
+        error = self._user_error(picking.action_fulfilment_send_to_courier)
+        self.assertIn(self.carrier.name, error.args[0])
+        self.assertFalse(picking.carrier_tracking_ref)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.fulfilment_shipment_state, "failed")
+        self.assertTrue(picking.fulfilment_shipment_error)
+        self.assertFalse(self.fake.shipments)
+
+    def test_timeout_then_created_gives_one_awb(self):
+        """The courier creates the AWB but answers too late: the retry adopts it."""
+        _order, picking = self._confirmed_delivery()
+        self.fake.fail_next("timeout_after_create")
+        self._user_error(picking.action_fulfilment_send_to_courier)
+        self.assertEqual(len(self.fake.shipments), 1)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.fulfilment_shipment_state, "unknown")
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.shipments), 1)
+        self.assertEqual(picking.carrier_tracking_ref, next(iter(self.fake.shipments)))
+
+    def test_second_click_while_sending_does_nothing(self):
+        """While an attempt is in flight, another click calls nobody."""
+        _order, picking = self._confirmed_delivery()
+        self.env["fulfilment.shipment.attempt"]._write_detached(
+            picking.id,
+            {
+                "carrier_id": self.carrier.id,
+                "idempotency_key": "in-flight",
+                "state": "sending",
+                "attempted_at": fields.Datetime.now(),
+            },
+        )
+        requests_before = len(self.fake.requests)
+        error = self._user_error(picking.action_fulfilment_send_to_courier)
+        self.assertIn("right now", error.args[0])
+        self.assertEqual(len(self.fake.requests), requests_before)
+
+
+@tagged("post_install", "-at_install")
+class TestFanCourierShipping(CourierCase, FulfilmentCommon):
+    delivery_type = "fan_courier"
+    fake_class = FakeFanCourier
+    carrier_values = {
+        "fulfilment_client_id": "7032158",
+        "fulfilment_service": "Standard",
+    }
+    picked_up_code = "C0"
+    delivered_code = "S2"
+
+    def sent_cod(self):
+        body = json.loads(self.fake.requests_to("intern-awb")[-1].body)
+        return body["shipments"][0]["info"]["cod"]
+
+    def test_bulk_mixed_results(self):
+        """Bulk sending reports each delivery; one refusal does not stop the rest."""
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        broken = pickings[1]
+        broken.partner_id = self.env["res.partner"].create({"name": "No City"})
+        action = pickings.action_fulfilment_send_to_courier()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(result.sent_count, 2)
+        self.assertEqual(result.refused_count, 1)
+        refused = result.line_ids.filtered(lambda line: not line.success)
+        self.assertEqual(refused.picking_id, broken)
+        self.assertIn("Localitatea", refused.message)
+        self.assertFalse(broken.carrier_tracking_ref)
+        self.assertTrue(all((pickings - broken).mapped("carrier_tracking_ref")))
+        # Sending the same selection again creates nothing twice.
+        broken.partner_id = self.customer
+        pickings.filtered(
+            lambda p: not p.carrier_tracking_ref
+        ).action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.shipments), 3)
+
+    def test_background_queue(self):
+        """Queued deliveries are sent by the scheduled job."""
+        pickings = self._confirmed_delivery()[1] | self._confirmed_delivery()[1]
+        pickings.write(
+            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
+        )
+        self.env["stock.picking"]._cron_fulfilment_send_queued()
+        self.assertTrue(all(pickings.mapped("carrier_tracking_ref")))
+        self.assertFalse(any(pickings.mapped("fulfilment_send_queued")))
+
+    def test_merged_labels(self):
+        """The labels of several deliveries print as one PDF."""
+        pickings = self._confirmed_delivery()[1] | self._confirmed_delivery()[1]
+        for picking in pickings:
+            picking.action_fulfilment_send_to_courier()
+        action = pickings.action_fulfilment_print_labels()
+        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        merged = base64.b64decode(self.env["ir.attachment"].browse(attachment_id).datas)
+        self.assertEqual(PdfFileReader(io.BytesIO(merged)).getNumPages(), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestSamedayShipping(CourierCase, FulfilmentCommon):
+    delivery_type = "sameday"
+    fake_class = FakeSameday
+    carrier_values = {"fulfilment_service": "7", "fulfilment_pickup_point": "1234"}
+    picked_up_code = "4"
+    delivered_code = "9"
+
+    def sent_cod(self):
+        from urllib.parse import parse_qs
+
+        creation = [r for r in self.fake.requests if r.path == "/api/awb"][-1]
+        return float(parse_qs(creation.body.decode())["cashOnDelivery"][0])
+
+
+@tagged("post_install", "-at_install")
+class TestCargusShipping(CourierCase, FulfilmentCommon):
+    delivery_type = "cargus"
+    fake_class = FakeCargus
+    carrier_values = {
+        "fulfilment_subscription_key": "demo-subscription-key",
+        "fulfilment_pickup_point": "201",
+    }
+    picked_up_code = "2"
+    delivered_code = "5"
+
+    def sent_cod(self):
+        return json.loads(self.fake.requests_to("Awbs/WithGetAwb")[-1].body)[
+            "CashRepayment"
+        ]
+
+
+@tagged("post_install", "-at_install")
+class TestGlsShipping(CourierCase, FulfilmentCommon):
+    delivery_type = "gls"
+    fake_class = FakeGls
+    carrier_values = {"fulfilment_client_id": "100000001"}
+    picked_up_code = "2"
+    picked_up_status = "in_transit"  # GLS reports no separate pick-up
+    delivered_code = "5"
+
+    def sent_cod(self):
+        body = self.fake.requests_to("ParcelService.svc/soap")[-1].body.decode()
+        start = body.index("CODAmount>") + len("CODAmount>")
+        return float(body[start : body.index("<", start)])

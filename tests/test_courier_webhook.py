@@ -1,0 +1,115 @@
+import json
+import time
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.order_fulfilment.controllers.courier_webhook import sign
+
+from .common import FulfilmentCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCourierWebhook(FulfilmentCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Pushing courier",
+                "delivery_type": "fan_courier",
+                "integration_level": "rate",
+                "product_id": cls.env["product.product"]
+                .create({"name": "Shipping", "type": "service"})
+                .id,
+                "fulfilment_webhook_secret": "s3cret-webhook",
+            }
+        )
+        cls.order = cls._create_order(carrier_id=cls.carrier.id)
+        cls.order.action_confirm()
+        cls.picking = cls.order.picking_ids
+        cls.picking.carrier_tracking_ref = "2000000042"
+        cls.url = f"/fulfilment/courier/{cls.carrier.id}/webhook"
+
+    def _post(
+        self,
+        payload,
+        secret="s3cret-webhook",
+        timestamp=None,
+        event_id="evt-1",
+        signature=None,
+        raw=None,
+    ):
+        body = raw if raw is not None else json.dumps(payload).encode()
+        timestamp = str(timestamp or int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "X-Fulfilment-Timestamp": timestamp,
+        }
+        if event_id:
+            headers["X-Fulfilment-Event-Id"] = event_id
+        if secret:
+            headers["X-Fulfilment-Signature"] = signature or sign(
+                secret, timestamp, body
+            )
+        return self.url_open(self.url, data=body, headers=headers)
+
+    def _payload(self, code="C0"):
+        return {
+            "events": [
+                {
+                    "awb": "2000000042",
+                    "code": code,
+                    "description": "Ridicat de curier",
+                    "location": "Bucuresti",
+                    "time": "2026-11-20 10:00:00",
+                }
+            ]
+        }
+
+    def test_signed_delivery_accepted(self):
+        """A signed delivery stores the event and moves the order to shipped."""
+        response = self._post(self._payload())
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["accepted"], 1)
+        event = self.picking.fulfilment_tracking_event_ids
+        self.assertEqual(event.normalized_status, "picked_up")
+        self.assertEqual(event.source, "webhook")
+        self.assertEqual(self.order.fulfilment_status_id, self.status_shipping)
+
+    def test_unsigned_rejected(self):
+        """A delivery without signature is refused and changes nothing."""
+        response = self._post(self._payload(), secret=None)
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.picking.fulfilment_tracking_event_ids)
+
+    def test_wrong_signature_rejected(self):
+        """A delivery signed with another secret is refused."""
+        response = self._post(self._payload(), signature=sign("other", "1", b"x"))
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.picking.fulfilment_tracking_event_ids)
+
+    def test_old_timestamp_rejected(self):
+        """A correctly signed but old delivery is refused (replay window)."""
+        response = self._post(self._payload(), timestamp=int(time.time()) - 3600)
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.picking.fulfilment_tracking_event_ids)
+
+    def test_malformed_rejected(self):
+        """A signed body that is not the expected JSON gets a 400."""
+        response = self._post(None, raw=b'{"events": [{"awb": 1}]}')
+        self.assertEqual(response.status_code, 400)
+        response = self._post(None, raw=b"not json", event_id="evt-2")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.picking.fulfilment_tracking_event_ids)
+
+    def test_replay_rejected(self):
+        """The same delivery sent twice is accepted once."""
+        self.assertEqual(self._post(self._payload()).status_code, 200)
+        replay = self._post(self._payload("H3"))
+        self.assertEqual(replay.status_code, 409)
+        self.assertEqual(len(self.picking.fulfilment_tracking_event_ids), 1)
+
+    def test_unknown_carrier(self):
+        """A carrier without webhook secret does not exist for the outside."""
+        self.carrier.fulfilment_webhook_secret = False
+        self.assertEqual(self._post(self._payload()).status_code, 404)
