@@ -9,6 +9,7 @@ import zeep
 import zeep.exceptions
 import zeep.helpers
 from lxml import etree
+from zeep.cache import InMemoryCache
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
@@ -25,6 +26,8 @@ from .base import (
 )
 
 PRINTER_TYPES = {"A4": "A4_2x2", "A6": "Thermo"}
+# The WSDL is fetched once per process and hour, not once per shipment.
+WSDL_CACHE = InMemoryCache(timeout=3600)
 AUTH_ERROR_CODES = {14, 15}  # unauthorized / wrong credentials
 
 
@@ -81,6 +84,7 @@ class GlsClient(CourierClient):
                 session=self.session,
                 timeout=self.timeout,
                 operation_timeout=self.timeout,
+                cache=WSDL_CACHE,
             )
             try:
                 client = zeep.Client(
