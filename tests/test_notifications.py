@@ -83,8 +83,10 @@ class TestStatusNotifications(FulfilmentCommon):
         self.assertIn("could not be reached", order.message_ids[0].body)
 
     def test_status_without_templates_sends_nothing(self):
-        """A status without templates notifies nobody."""
+        """A status without templates notifies nobody, followers included."""
         order = self._create_order()
+        order.action_confirm()  # the customer now follows the order
+        self.assertIn(self.customer, order.message_partner_ids)
         mails_before = self.env["mail.mail"].search_count([])
         order._fulfilment_set_status(self.status_processing)
         self._send_queued_sms()
