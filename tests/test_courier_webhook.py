@@ -113,3 +113,21 @@ class TestCourierWebhook(FulfilmentCommon, HttpCase):
         """A carrier without webhook secret does not exist for the outside."""
         self.carrier.fulfilment_webhook_secret = False
         self.assertEqual(self._post(self._payload()).status_code, 404)
+
+    def test_portal_shows_tracking(self):
+        """The customer's order page lists the parcel's tracking events."""
+        self._post(self._payload())
+        portal_user = self.env["res.users"].create(
+            {
+                "name": "Ana Portal",
+                "login": "ana_portal_tracking",
+                "password": "ana_portal_tracking",
+                "partner_id": self.customer.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate(portal_user.login, "ana_portal_tracking")
+        response = self.url_open(f"/my/orders/{self.order.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("fulfilment_tracking", response.text)
+        self.assertIn("Ridicat de curier", response.text)
