@@ -932,6 +932,7 @@ class SaleOrder(models.Model):
                     "summary": activity_type.summary or activity_type.name,
                     "user_id": order.user_id.id,
                     "date_deadline": today,
+                    "automated": True,
                 }
                 for order in self
                 if order.user_id
