@@ -10,5 +10,6 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_report
 from . import sms_sms
 from . import stock_picking

@@ -38,7 +38,7 @@ class TestAutoCancel(FulfilmentCommon):
         return order
 
     def test_cron_cancels_releases_stock_and_emails(self):
-        """An old unpaid order is cancelled, its reservation released, the customer told."""
+        """An old unpaid order is cancelled, its stock released, the customer told."""
         reserved_before = self._reserved()
         order = self._unpaid_order(age_days=10)
         self.assertEqual(self._reserved(), reserved_before + 3, "reserved on quants")

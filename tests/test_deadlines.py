@@ -74,7 +74,7 @@ class TestDeadlines(FulfilmentCommon):
         self.assertEqual(order.delivery_deadline, datetime(2026, 11, 30, 12, 0))
 
     def test_cron_flags_payment_overdue_once(self):
-        """The job flags the order, gives one activity, fires the event; twice is once."""
+        """The job flags, gives one activity, fires the event; twice is once."""
         order = self._confirmed_order(
             self.bank, fields.Datetime.now() - timedelta(days=10)
         )

@@ -28,7 +28,7 @@ class TestLossGuard(FulfilmentCommon):
         )
 
     def test_delivery_validation_refused_and_managers_notified(self):
-        """Validating the delivery of an order at a loss is refused; managers are told."""
+        """Delivering an order at a loss is refused; the managers are told."""
         order = self._create_loss_order()
         picking = order.picking_ids
         result = self._deliver(order, user=self.operator)
@@ -56,7 +56,7 @@ class TestLossGuard(FulfilmentCommon):
         self.assertTrue(self._manager_activities(order))
 
     def test_manager_approval_lets_delivery_through(self):
-        """A manager's approval is recorded (who, when, why) and the delivery goes through."""
+        """A manager's approval is recorded (who, when, why); the delivery passes."""
         order = self._create_loss_order()
         result = self._deliver(order, user=self.operator)
         wizard = (
@@ -112,7 +112,7 @@ class TestLossGuard(FulfilmentCommon):
         self.assertFalse(order.loss_approved_date)
 
     def test_closing_status_refused(self):
-        """Moving an order at a loss to a closed status is refused with a clear message."""
+        """Closing an order at a loss by hand is refused with a clear message."""
         order = self._create_loss_order()
         with self.assertRaisesRegex(UserError, "would be completed with a net profit"):
             order.with_user(self.operator).write(
@@ -138,7 +138,7 @@ class TestLossGuard(FulfilmentCommon):
         self.assertEqual(order.picking_ids.state, "done")
 
     def test_automatic_close_held(self):
-        """An automatic event never closes an order at a loss: it is held and blocked."""
+        """An automatic event never closes an order at a loss: it is blocked."""
         order = self._create_loss_order()
         order.fulfilment_status_id = self.status_shipping
         order._fulfilment_trigger_event("completed")

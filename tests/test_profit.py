@@ -269,3 +269,28 @@ class TestProfit(FulfilmentCommon):
             self.assertIn(f"Profit report: <span>{order.name}</span>", html)
         self.assertIn("Cost of goods", html)
         self.assertIn("Net profit", html)
+
+    def test_sales_analysis_profit_by_category(self):
+        """Sales analysis splits each order's net profit over its product categories."""
+        order = self._create_order(quantity=2, price=100.0)
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.fifo_product.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 200.0,
+                    "tax_id": False,
+                }
+            )
+        ]
+        order.action_confirm()
+        self.env.flush_all()
+        groups = self.env["sale.report"]._read_group(
+            [("order_reference", "=", f"sale.order,{order.id}")],
+            ["categ_id"],
+            ["profit_net:sum"],
+        )
+        by_category = {category: profit for category, profit in groups}
+        self.assertEqual(order.profit_net, 400.0 - 110.0 - 55.0)
+        self.assertAlmostEqual(by_category[self.fifo_category], order.profit_net / 2)
+        self.assertAlmostEqual(sum(by_category.values()), order.profit_net)
