@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from common import ensure_database, odoo_env, parse_args  # noqa: E402
+from common import ensure_database, odoo_env, parse_args
 
 ORDER_COUNT = 100_000
 PREFIX = "BENCH-OD-"
@@ -62,7 +62,7 @@ def build_orders(env):
                {columns}
           FROM sale_order, generate_series(1, %(count)s) AS g
          WHERE sale_order.id = %(template)s
-        """,  # noqa: S608 - column names come from information_schema
+        """,  # column names come from information_schema
         {
             "prefix": PREFIX,
             "status": status.id,

@@ -18,7 +18,6 @@ class FulfilmentPaymentPolicy(models.Model):
     sequence = fields.Integer(default=10)
     payment_method_id = fields.Many2one(
         "payment.method",
-        string="Payment Method",
         required=True,
         ondelete="cascade",
         index=True,

@@ -423,13 +423,11 @@ class SaleOrder(models.Model):
         help="Cost of goods + courier + payment fees + other direct costs.",
     )
     profit_before_tax = fields.Monetary(
-        string="Profit Before Tax",
         currency_field="profit_currency_id",
         compute="_compute_profit",
         store=True,
     )
     profit_tax = fields.Monetary(
-        string="Profit Tax",
         currency_field="profit_currency_id",
         compute="_compute_profit",
         store=True,
@@ -453,7 +451,6 @@ class SaleOrder(models.Model):
     )
 
     loss_blocked = fields.Boolean(
-        string="Loss Blocked",
         copy=False,
         readonly=True,
         index=True,
@@ -462,7 +459,7 @@ class SaleOrder(models.Model):
         "loss; a manager must approve it.",
     )
     loss_approved_by_id = fields.Many2one(
-        "res.users", string="Loss Approved By", copy=False, readonly=True
+        "res.users", string="Approved By", copy=False, readonly=True
     )
     loss_approved_date = fields.Datetime(
         string="Loss Approved On", copy=False, readonly=True
@@ -665,14 +662,18 @@ class SaleOrder(models.Model):
             if policy
             else 0.0
         )
-        cost = goods + courier + fee + self.fulfilment_other_cost
-        before_tax = revenue - cost
+        # Round each part first, so that the printed breakdown adds up.
+        revenue, goods, courier, fee = (
+            currency.round(amount) for amount in (revenue, goods, courier, fee)
+        )
+        cost = currency.round(goods + courier + fee + self.fulfilment_other_cost)
+        before_tax = currency.round(revenue - cost)
         company = self.company_id
         tax_rate = company.fulfilment_profit_tax_rate / 100.0
         if company.fulfilment_profit_tax_mode == "profit":
-            tax = max(before_tax, 0.0) * tax_rate
+            tax = currency.round(max(before_tax, 0.0) * tax_rate)
         elif company.fulfilment_profit_tax_mode == "revenue":
-            tax = max(revenue, 0.0) * tax_rate
+            tax = currency.round(max(revenue, 0.0) * tax_rate)
         else:
             tax = 0.0
         values = {
@@ -683,9 +684,8 @@ class SaleOrder(models.Model):
             "profit_cost": cost,
             "profit_before_tax": before_tax,
             "profit_tax": tax,
-            "profit_net": before_tax - tax,
+            "profit_net": currency.round(before_tax - tax),
         }
-        values = {name: currency.round(value) for name, value in values.items()}
         values["profit_margin"] = (
             float_round(values["profit_net"] / revenue * 100.0, precision_digits=2)
             if revenue

@@ -9,6 +9,7 @@ class TestProfit(FulfilmentCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.company.write({"fulfilment_profit_tax_mode": "none"})
         cls.fifo_category = cls.env["product.category"].create(
             {
                 "name": "FIFO goods",
