@@ -120,6 +120,21 @@ class TestLossGuard(FulfilmentCommon):
             )
         self.assertNotEqual(order.fulfilment_status_id, self.status_completed)
 
+    def test_closing_refusal_recorded_after_rollback(self):
+        """The refused closing is recorded once the request's transaction rolls back."""
+        order = self._create_loss_order()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        with self.assertRaises(UserError):
+            order.with_user(self.operator).write(
+                {"fulfilment_status_id": self.status_completed.id}
+            )
+        # What the end of the refused request does: roll back, run the hooks.
+        self.env.cr.postrollback.run()
+        self.env.invalidate_all()
+        self.assertTrue(order.loss_blocked)
+        self.assertEqual(len(self._manager_activities(order)), 1)
+
     def test_profitable_order_passes(self):
         """An order above the threshold is delivered without any question."""
         order = self._create_order(quantity=1, price=100.0)
