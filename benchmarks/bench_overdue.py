@@ -70,6 +70,16 @@ def build_orders(env):
             "template": template.id,
         },
     )
+    # As in a real shop, the salesperson follows the orders.
+    cr.execute(
+        """
+        INSERT INTO mail_followers (res_model, res_id, partner_id)
+        SELECT 'sale.order', id, %(partner)s FROM sale_order
+         WHERE name LIKE %(prefix)s
+        ON CONFLICT DO NOTHING
+        """,
+        {"partner": salesperson.partner_id.id, "prefix": PREFIX + "%"},
+    )
     cr.execute("ANALYZE sale_order")
     cr.commit()
     print(f"built {ORDER_COUNT} orders in {time.perf_counter() - started:.1f} s")

@@ -985,7 +985,8 @@ class SaleOrder(models.Model):
         """Flag ``kind`` overdue, give the salesperson an activity, fire the event."""
         if not self:
             return
-        self.write({f"is_{kind}_overdue": True})
+        # The flags are not tracked: skip preparing the tracking of the batch.
+        self.with_context(tracking_disable=True).write({f"is_{kind}_overdue": True})
         activity_type = self.env.ref(
             f"order_fulfilment.mail_activity_type_{kind}_overdue"
         )
