@@ -43,6 +43,7 @@
         "data/demo/product_demo.xml",
         "data/demo/res_partner_demo.xml",
         "data/demo/sale_order_demo.xml",
+        "data/demo/fulfilment_payment_policy_demo.xml",
     ],
     "installable": True,
     "application": False,
