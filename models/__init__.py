@@ -3,6 +3,7 @@ from . import delivery_carrier
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
+from . import fulfilment_payment_policy
 from . import fulfilment_shipment_attempt
 from . import fulfilment_status
 from . import fulfilment_status_history
@@ -11,8 +12,10 @@ from . import fulfilment_webhook_receipt
 from . import ir_actions_report
 from . import payment_provider
 from . import payment_transaction
+from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_report
 from . import sms_sms
 from . import stock_picking

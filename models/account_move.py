@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import _, models
 
 
 class AccountMove(models.Model):
@@ -13,3 +13,14 @@ class AccountMove(models.Model):
             lambda order: order._fulfilment_is_paid()
         )._fulfilment_trigger_event("paid")
         return result
+
+    # Loss guard: posting an invoice of an order at a loss waits for a manager.
+    def action_post(self):
+        orders = self.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "draft"
+        ).line_ids.sale_line_ids.order_id
+        blocked = orders._fulfilment_loss_guard_get_blocked("invoice")
+        if blocked:
+            blocked._fulfilment_loss_block(_("Invoice posting"))
+            return blocked._fulfilment_loss_guard_action(invoices=self)
+        return super().action_post()

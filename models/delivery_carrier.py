@@ -141,6 +141,14 @@ class DeliveryCarrier(models.Model):
     )
     fulfilment_log_count = fields.Integer(compute="_compute_fulfilment_log_count")
 
+    # Deadlines
+    fulfilment_delivery_days = fields.Integer(
+        string="Delivery Delay (business days)",
+        help="Business days the carrier needs to deliver after the order is "
+        "confirmed: gives the order's delivery deadline when it has no "
+        "commitment date. 0: no deadline.",
+    )
+
     @api.depends("delivery_type")
     def _compute_fulfilment_is_courier(self):
         for carrier in self:

@@ -40,3 +40,32 @@ class ResConfigSettings(models.TransientModel):
         help="JSON sent to the gateway. Placeholders: {number}, {message}, {sender}, "
         "{reference} (a unique id per SMS the gateway can use to drop duplicates).",
     )
+
+    # Profit, loss guard and auto-cancel (per company)
+    fulfilment_profit_tax_mode = fields.Selection(
+        related="company_id.fulfilment_profit_tax_mode", readonly=False
+    )
+    fulfilment_profit_tax_rate = fields.Float(
+        related="company_id.fulfilment_profit_tax_rate", readonly=False
+    )
+    fulfilment_loss_guard = fields.Boolean(
+        related="company_id.fulfilment_loss_guard", readonly=False
+    )
+    fulfilment_loss_threshold = fields.Monetary(
+        related="company_id.fulfilment_loss_threshold", readonly=False
+    )
+    fulfilment_loss_guard_delivery = fields.Boolean(
+        related="company_id.fulfilment_loss_guard_delivery", readonly=False
+    )
+    fulfilment_loss_guard_invoice = fields.Boolean(
+        related="company_id.fulfilment_loss_guard_invoice", readonly=False
+    )
+    fulfilment_loss_guard_closed = fields.Boolean(
+        related="company_id.fulfilment_loss_guard_closed", readonly=False
+    )
+    fulfilment_auto_cancel = fields.Boolean(
+        related="company_id.fulfilment_auto_cancel", readonly=False
+    )
+    fulfilment_auto_cancel_days = fields.Integer(
+        related="company_id.fulfilment_auto_cancel_days", readonly=False
+    )

@@ -1,12 +1,27 @@
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_round, format_amount, html2plaintext
 
 _logger = logging.getLogger(__name__)
+
+# Stored profit fields, all computed by ``sale.order._compute_profit``.
+PROFIT_FIELDS = (
+    "profit_revenue",
+    "profit_goods_cost",
+    "profit_courier_cost",
+    "profit_payment_fee",
+    "profit_cost",
+    "profit_tax",
+    "profit_net",
+    "profit_margin",
+)
+# line cost, valuation, delivery lines, carrier price, refunded
+EMPTY_PROFIT_PARTS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 class SaleOrder(models.Model):
@@ -210,6 +225,8 @@ class SaleOrder(models.Model):
             return
         if check:
             orders._fulfilment_check_transition(status)
+            if status.is_closed:
+                orders._fulfilment_loss_guard_refuse("closed")
         history_vals = [
             {
                 "order_id": order.id,
@@ -234,6 +251,7 @@ class SaleOrder(models.Model):
         status, if any, the orders enter. An order whose current status does not
         allow the move keeps its status and gets a note explaining why.
         """
+        self._fulfilment_before_event(event)
         Status = self.env["fulfilment.status"]
         event_label = dict(
             Status._fields["auto_event"]._description_selection(self.env)
@@ -248,6 +266,8 @@ class SaleOrder(models.Model):
                     or o.fulfilment_status_id._allows_transition_to(status)
                 )
             )
+            if status.is_closed:
+                allowed -= allowed._fulfilment_loss_guard_hold(event_label.get(event))
             for order in orders - allowed:
                 order._message_log(
                     body=_(
@@ -335,17 +355,6 @@ class SaleOrder(models.Model):
     # Couriers
     # ------------------------------------------------------------
 
-    fulfilment_courier_cost = fields.Monetary(
-        string="Courier Cost",
-        compute="_compute_fulfilment_courier_cost",
-        store=True,
-        currency_field="company_currency_id",
-        help="What the couriers charged for this order's AWBs, in the company's "
-        "currency.",
-    )
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
     fulfilment_cash_on_delivery = fields.Boolean(
         string="Cash on Delivery",
         compute="_compute_fulfilment_cash_on_delivery",
@@ -373,13 +382,6 @@ class SaleOrder(models.Model):
             )[:1]
             order.fulfilment_tracking_ref = picking.carrier_tracking_ref
             order.fulfilment_tracking_url = picking.fulfilment_tracking_url
-
-    @api.depends("picking_ids.fulfilment_courier_price")
-    def _compute_fulfilment_courier_cost(self):
-        for order in self:
-            order.fulfilment_courier_cost = sum(
-                order.picking_ids.mapped("fulfilment_courier_price")
-            )
 
     @api.depends("transaction_ids.provider_id.fulfilment_cash_on_delivery")
     def _compute_fulfilment_cash_on_delivery(self):
@@ -432,3 +434,788 @@ class SaleOrder(models.Model):
                 _("%s has no delivery without a tracking number.", self.name)
             )
         return pickings[0].action_fulfilment_manual_tracking()
+
+    # ------------------------------------------------------------
+    # Profit, loss guard, deadlines and auto-cancel
+    # ------------------------------------------------------------
+
+    profit_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    fulfilment_courier_cost = fields.Monetary(
+        string="Courier Cost",
+        currency_field="profit_currency_id",
+        copy=False,
+        tracking=True,
+        help="What the courier charges for this order's shipment, in the company "
+        "currency. Courier integrations write here the real price the courier "
+        "returned with the AWB; it can also be entered by hand. While it is 0 the "
+        "profit uses the carrier's computed shipping cost (delivery orders), then "
+        "the delivery line of the order.",
+    )
+    fulfilment_other_cost = fields.Monetary(
+        string="Other Direct Costs",
+        currency_field="profit_currency_id",
+        copy=False,
+        tracking=True,
+        help="Packaging, gifts, marketplace commissions... entered by hand, in the "
+        "company currency.",
+    )
+    fulfilment_payment_method_id = fields.Many2one(
+        "payment.method",
+        string="Payment Method",
+        compute="_compute_fulfilment_payment_method_id",
+        store=True,
+        readonly=False,
+        index=True,
+        copy=False,
+        help="Taken from the order's online payment; set it by hand for orders "
+        "paid otherwise (bank transfer, cash on delivery).",
+    )
+    fulfilment_payment_policy_id = fields.Many2one(
+        "fulfilment.payment.policy",
+        string="Payment Fees and Deadline",
+        compute="_compute_fulfilment_payment_policy_id",
+        store=True,
+        index=True,
+    )
+    fulfilment_paid_date = fields.Datetime(
+        string="Paid On", copy=False, readonly=True, index=True
+    )
+
+    # Amounts in the company currency (profit_currency_id), rounded to it. Floats
+    # rather than Monetary: recomputing thousands of orders at once stays cheap.
+    profit_revenue = fields.Float(
+        string="Revenue",
+        compute="_compute_profit",
+        store=True,
+        index=True,
+        help="Untaxed amount after discounts, minus refunded amounts, in the company "
+        "currency.",
+    )
+    profit_goods_cost = fields.Float(
+        string="Cost of Goods",
+        compute="_compute_profit",
+        store=True,
+        help="Stock valuation of the delivered goods, cost of the line for what is "
+        "not delivered yet.",
+    )
+    profit_courier_cost = fields.Float(
+        string="Courier",
+        compute="_compute_profit",
+        store=True,
+    )
+    profit_payment_fee = fields.Float(
+        string="Payment Fees",
+        compute="_compute_profit",
+        store=True,
+        help="Fee of the payment method (card, bank, cash on delivery).",
+    )
+    profit_cost = fields.Float(
+        string="Total Cost",
+        compute="_compute_profit",
+        store=True,
+        index=True,
+        help="Cost of goods + courier + payment fees + other direct costs.",
+    )
+    profit_before_tax = fields.Float(
+        compute="_compute_profit_before_tax",
+    )
+    profit_tax = fields.Float(
+        compute="_compute_profit",
+        store=True,
+        help="Company income or turnover tax (Sales settings, Fulfilment).",
+    )
+    profit_net = fields.Float(
+        string="Net Profit",
+        compute="_compute_profit",
+        store=True,
+        index=True,
+        help="Revenue minus total cost minus profit tax, in the company currency.",
+    )
+    profit_margin = fields.Float(
+        string="Net Margin (%)",
+        compute="_compute_profit",
+        store=True,
+        index=True,
+        aggregator="avg",
+        digits=(16, 2),
+    )
+
+    loss_blocked = fields.Boolean(
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="A delivery, invoice or closing was refused because the order makes a "
+        "loss; a manager must approve it.",
+    )
+    loss_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By", copy=False, readonly=True
+    )
+    loss_approved_date = fields.Datetime(
+        string="Loss Approved On", copy=False, readonly=True
+    )
+    loss_approval_reason = fields.Text(copy=False, readonly=True)
+
+    payment_deadline = fields.Datetime(
+        compute="_compute_payment_deadline",
+        store=True,
+        index=True,
+        help="Confirmation date plus the delay of the payment method.",
+    )
+    delivery_deadline = fields.Datetime(
+        compute="_compute_delivery_deadline",
+        store=True,
+        index=True,
+        help="The commitment date, else the confirmation date plus the carrier's "
+        "delivery delay.",
+    )
+    is_payment_overdue = fields.Boolean(
+        string="Payment Overdue", copy=False, readonly=True, index=True
+    )
+    is_delivery_overdue = fields.Boolean(
+        string="Delivery Overdue", copy=False, readonly=True, index=True
+    )
+
+    @api.depends("transaction_ids.payment_method_id", "transaction_ids.state")
+    def _compute_fulfilment_payment_method_id(self):
+        for order in self:
+            transactions = order.transaction_ids.filtered(
+                lambda tx: tx.payment_method_id and tx.state != "error"
+            )
+            if transactions:
+                order.fulfilment_payment_method_id = transactions.sorted("id")[
+                    -1
+                ].payment_method_id
+            else:
+                order.fulfilment_payment_method_id = order.fulfilment_payment_method_id
+
+    @api.depends("fulfilment_payment_method_id", "company_id")
+    def _compute_fulfilment_payment_policy_id(self):
+        methods = self.fulfilment_payment_method_id
+        policies = self.env["fulfilment.payment.policy"].sudo()
+        if methods:
+            policies = policies.search(
+                [
+                    ("payment_method_id", "in", methods.ids),
+                    ("company_id", "in", self.company_id.ids),
+                ]
+            )
+        by_key = {
+            (policy.payment_method_id.id, policy.company_id.id): policy.id
+            for policy in policies
+        }
+        for order in self:
+            order.fulfilment_payment_policy_id = by_key.get(
+                (order.fulfilment_payment_method_id.id, order.company_id.id), False
+            )
+
+    @api.depends(
+        "state",
+        "company_id",
+        "currency_rate",
+        "amount_untaxed",
+        "amount_total",
+        "order_line.price_subtotal",
+        "order_line.purchase_price",
+        "order_line.product_uom_qty",
+        "order_line.qty_delivered",
+        "order_line.move_ids.state",
+        "order_line.move_ids.stock_valuation_layer_ids.value",
+        "order_line.invoice_lines.parent_state",
+        "order_line.invoice_lines.balance",
+        "picking_ids.carrier_price",
+        "picking_ids.state",
+        "fulfilment_courier_cost",
+        "fulfilment_other_cost",
+        "fulfilment_payment_policy_id.fee_fixed",
+        "fulfilment_payment_policy_id.fee_percent",
+        "company_id.fulfilment_profit_tax_mode",
+        "company_id.fulfilment_profit_tax_rate",
+    )
+    def _compute_profit(self):
+        if all(self._ids):
+            parts = self._fulfilment_profit_parts()
+        else:
+            # Unsaved orders (onchange): nothing is delivered or refunded yet.
+            parts = {
+                order.id: order._fulfilment_profit_parts_unsaved() for order in self
+            }
+        company_settings = {
+            company.id: (
+                company.currency_id.rounding,
+                company.fulfilment_profit_tax_mode,
+                company.fulfilment_profit_tax_rate / 100.0,
+            )
+            for company in self.company_id
+        }
+        for order in self:
+            order.update(
+                order._fulfilment_profit_values(
+                    parts.get(order.id, EMPTY_PROFIT_PARTS),
+                    *company_settings.get(order.company_id.id, (0.01, "none", 0.0)),
+                )
+            )
+
+    @api.depends("profit_revenue", "profit_cost")
+    def _compute_profit_before_tax(self):
+        for order in self:
+            order.profit_before_tax = order.profit_revenue - order.profit_cost
+
+    def _fulfilment_profit_parts(self):
+        """What the profit needs beyond the order's own fields, for every order.
+
+        Three queries for the whole recordset, whatever its size.
+        :return: {order id: (line cost, valuation, delivery lines, carrier price,
+            refunded)}: the line cost of the goods not valued yet and the delivery
+            lines are in the order currency; the stock valuation of the delivered
+            goods, the carriers' shipping cost and the refunds in company currency
+        """
+        for model, names in (
+            (
+                "sale.order.line",
+                [
+                    "order_id",
+                    "purchase_price",
+                    "product_uom_qty",
+                    "qty_delivered",
+                    "price_subtotal",
+                    "is_delivery",
+                    "display_type",
+                    "invoice_lines",
+                ],
+            ),
+            ("stock.valuation.layer", ["value", "stock_move_id"]),
+            ("stock.move", ["sale_line_id", "state"]),
+            ("stock.picking", ["sale_id", "state", "carrier_price", "picking_type_id"]),
+            ("account.move.line", ["balance", "move_id"]),
+            ("account.move", ["state", "move_type"]),
+        ):
+            self.env[model].flush_model(names)
+        cr = self.env.cr
+        ids = list(self.ids)
+        parts = {}
+        # Goods: valued moves count at their stock valuation, the rest of the
+        # line (not delivered yet, or not stored in stock) at sale_margin's cost.
+        cr.execute(
+            """
+            WITH line AS (
+                SELECT id, order_id, purchase_price, product_uom_qty, qty_delivered,
+                       price_subtotal, COALESCE(is_delivery, FALSE) AS is_delivery,
+                       display_type IS NOT NULL AS is_display
+                  FROM sale_order_line
+                 WHERE order_id = ANY(%(ids)s)
+            ), valued AS (
+                SELECT move.sale_line_id AS line_id, SUM(layer.value) AS value
+                  FROM stock_valuation_layer layer
+                  JOIN stock_move move ON move.id = layer.stock_move_id
+                 WHERE move.sale_line_id IN (SELECT id FROM line)
+                 GROUP BY move.sale_line_id
+            ), open_move AS (
+                SELECT DISTINCT move.sale_line_id AS line_id
+                  FROM stock_move move
+                 WHERE move.sale_line_id IN (SELECT id FROM line)
+                   AND move.state NOT IN ('done', 'cancel')
+            )
+            SELECT line.order_id,
+                   SUM(CASE
+                       WHEN line.is_display OR line.is_delivery THEN 0
+                       WHEN valued.line_id IS NULL
+                           THEN line.purchase_price * COALESCE(
+                               NULLIF(line.product_uom_qty, 0), line.qty_delivered)
+                       WHEN open_move.line_id IS NOT NULL
+                           THEN line.purchase_price * GREATEST(
+                               line.product_uom_qty - line.qty_delivered, 0)
+                       ELSE 0 END)::float,
+                   SUM(CASE WHEN line.is_display OR line.is_delivery THEN 0
+                            ELSE -COALESCE(valued.value, 0) END)::float,
+                   SUM(CASE WHEN line.is_delivery THEN line.price_subtotal
+                            ELSE 0 END)::float
+              FROM line
+              LEFT JOIN valued ON valued.line_id = line.id
+              LEFT JOIN open_move ON open_move.line_id = line.id
+             GROUP BY line.order_id
+            """,
+            {"ids": ids},
+        )
+        for order_id, line_cost, valuation, delivery in cr.fetchall():
+            parts[order_id] = [
+                line_cost or 0.0,
+                valuation or 0.0,
+                delivery or 0.0,
+                0.0,
+                0.0,
+            ]
+        cr.execute(
+            """
+            SELECT picking.sale_id, SUM(picking.carrier_price)::float
+              FROM stock_picking picking
+              JOIN stock_picking_type picking_type
+                ON picking_type.id = picking.picking_type_id
+             WHERE picking.sale_id = ANY(%(ids)s)
+               AND picking.state != 'cancel'
+               AND picking_type.code = 'outgoing'
+             GROUP BY picking.sale_id
+            """,
+            {"ids": ids},
+        )
+        for order_id, carrier_price in cr.fetchall():
+            parts.setdefault(order_id, [0.0] * 5)[3] = carrier_price or 0.0
+        cr.execute(
+            """
+            SELECT line.order_id, SUM(aml.balance)::float
+              FROM sale_order_line_invoice_rel rel
+              JOIN sale_order_line line ON line.id = rel.order_line_id
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move move ON move.id = aml.move_id
+             WHERE line.order_id = ANY(%(ids)s)
+               AND move.state = 'posted'
+               AND move.move_type = 'out_refund'
+             GROUP BY line.order_id
+            """,
+            {"ids": ids},
+        )
+        for order_id, refunded in cr.fetchall():
+            parts.setdefault(order_id, [0.0] * 5)[4] = refunded or 0.0
+        return parts
+
+    def _fulfilment_profit_parts_unsaved(self):
+        """The parts of :meth:`_fulfilment_profit_parts` for an unsaved order."""
+        self.ensure_one()
+        goods = [
+            line
+            for line in self.order_line
+            if not line.display_type and not line.is_delivery
+        ]
+        return (
+            sum(
+                line.purchase_price * (line.product_uom_qty or line.qty_delivered)
+                for line in goods
+            ),
+            0.0,
+            sum(line.price_subtotal for line in self.order_line if line.is_delivery),
+            0.0,
+            0.0,
+        )
+
+    def _fulfilment_profit_values(self, parts, rounding, tax_mode, tax_rate):
+        """The stored profit fields of one order, in the company currency.
+
+        :param parts: this order's entry of :meth:`_fulfilment_profit_parts`
+        :param rounding: rounding of the company currency
+        :param tax_mode: the company's ``fulfilment_profit_tax_mode``
+        :param tax_rate: the company's tax rate, as a fraction
+        """
+        self.ensure_one()
+        if self.state == "cancel":
+            return dict.fromkeys(PROFIT_FIELDS, 0.0)
+        line_cost, valuation, delivery, carrier_price, refunded = parts
+        rate = self.currency_rate or 1.0
+
+        def amount(value):
+            # Round each part first, so that the printed breakdown adds up.
+            return float_round(value, precision_rounding=rounding)
+
+        revenue = amount(self.amount_untaxed / rate - refunded)
+        goods = amount(valuation + line_cost / rate)
+        courier = amount(
+            self.fulfilment_courier_cost or carrier_price or delivery / rate
+        )
+        policy = self.fulfilment_payment_policy_id
+        fee = amount(
+            policy.fee_fixed + policy.fee_percent / 100.0 * self.amount_total / rate
+            if policy
+            else 0.0
+        )
+        cost = amount(goods + courier + fee + self.fulfilment_other_cost)
+        before_tax = revenue - cost
+        if tax_mode == "profit":
+            tax = amount(max(before_tax, 0.0) * tax_rate)
+        elif tax_mode == "revenue":
+            tax = amount(max(revenue, 0.0) * tax_rate)
+        else:
+            tax = 0.0
+        net = amount(before_tax - tax)
+        return {
+            "profit_revenue": revenue,
+            "profit_goods_cost": goods,
+            "profit_courier_cost": courier,
+            "profit_payment_fee": fee,
+            "profit_cost": cost,
+            "profit_tax": tax,
+            "profit_net": net,
+            "profit_margin": round(net / revenue * 100.0, 2) if revenue else 0.0,
+        }
+
+    @api.depends(
+        "state",
+        "date_order",
+        "fulfilment_payment_policy_id.payment_delay",
+        "fulfilment_payment_policy_id.payment_delay_unit",
+        "fulfilment_payment_policy_id.is_cash_on_delivery",
+    )
+    def _compute_payment_deadline(self):
+        for order in self:
+            policy = order.fulfilment_payment_policy_id
+            if (
+                order.state != "sale"
+                or not order.date_order
+                or not policy.payment_delay
+                or policy.is_cash_on_delivery
+            ):
+                order.payment_deadline = False
+            elif policy.payment_delay_unit == "hours":
+                order.payment_deadline = order.date_order + timedelta(
+                    hours=policy.payment_delay
+                )
+            else:
+                order.payment_deadline = add_business_days(
+                    order.date_order, policy.payment_delay
+                )
+
+    @api.depends(
+        "state", "date_order", "commitment_date", "carrier_id.fulfilment_delivery_days"
+    )
+    def _compute_delivery_deadline(self):
+        for order in self:
+            days = order.carrier_id.fulfilment_delivery_days
+            if order.state != "sale":
+                order.delivery_deadline = False
+            elif order.commitment_date:
+                order.delivery_deadline = order.commitment_date
+            elif days and order.date_order:
+                order.delivery_deadline = add_business_days(order.date_order, days)
+            else:
+                order.delivery_deadline = False
+
+    # Loss guard ---------------------------------------------------
+
+    def _fulfilment_loss_guard_get_blocked(self, guard):
+        """Orders that ``guard`` (delivery, invoice or closed) must stop.
+
+        A confirmed order is stopped when its company guards that event, its net
+        profit is below the company's threshold and no manager approved it.
+        """
+        blocked = self.browse()
+        for order in self:
+            company = order.company_id
+            if (
+                order.state == "sale"
+                and not order.loss_approved_date
+                and company.fulfilment_loss_guard
+                and company[f"fulfilment_loss_guard_{guard}"]
+                and company.currency_id.compare_amounts(
+                    order.profit_net, company.fulfilment_loss_threshold
+                )
+                < 0
+            ):
+                blocked |= order
+        return blocked
+
+    def _fulfilment_loss_guard_message(self):
+        return "\n".join(
+            _(
+                "Order %(order)s would be completed with a net profit of %(profit)s, "
+                "below the minimum of %(threshold)s. A fulfilment manager must "
+                "approve the loss first (button “Approve Loss” on the order).",
+                order=order.name,
+                profit=format_amount(
+                    self.env, order.profit_net, order.company_id.currency_id
+                ),
+                threshold=format_amount(
+                    self.env,
+                    order.company_id.fulfilment_loss_threshold,
+                    order.company_id.currency_id,
+                ),
+            )
+            for order in self
+        )
+
+    def _fulfilment_loss_block(self, action_label):
+        """Mark the orders as blocked and tell the managers, once per block."""
+        new = self.filtered(lambda order: not order.loss_blocked)
+        if not new:
+            return
+        new.sudo().write({"loss_blocked": True})
+        managers = self.env.ref("order_fulfilment.group_manager").sudo().users
+        for order in new.sudo():
+            order_managers = managers.filtered(
+                lambda user, order=order: (
+                    order.company_id in user.company_ids
+                    and user.active
+                    and not user.share
+                )
+            )
+            summary = _("Approve loss: %(action)s", action=action_label)
+            for manager in order_managers:
+                order.activity_schedule(
+                    "order_fulfilment.mail_activity_type_loss_review",
+                    summary=summary,
+                    note=order._fulfilment_loss_guard_message(),
+                    user_id=manager.id,
+                )
+            order.message_post(
+                body=_(
+                    "%(action)s refused: %(message)s",
+                    action=action_label,
+                    message=order._fulfilment_loss_guard_message(),
+                ),
+                partner_ids=order_managers.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _fulfilment_loss_guard_refuse(self, guard):
+        """Raise a UserError when ``guard`` stops one of the orders.
+
+        The error rolls the transaction back; the block and the managers'
+        activity are recorded right after, in a fresh transaction.
+        """
+        blocked = self._fulfilment_loss_guard_get_blocked(guard)
+        if not blocked:
+            return
+        message = blocked._fulfilment_loss_guard_message()
+        order_ids, uid, context = blocked.ids, self.env.uid, dict(self.env.context)
+        label = _("Closing the order")
+        registry = self.env.registry
+
+        def record_block():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, context)
+                env["sale.order"].browse(order_ids).exists()._fulfilment_loss_block(
+                    label
+                )
+
+        self.env.cr.postrollback.add(record_block)
+        raise UserError(message)
+
+    def _fulfilment_loss_guard_hold(self, event_label):
+        """Orders an automatic event may not close; they are blocked and noted."""
+        blocked = self._fulfilment_loss_guard_get_blocked("closed")
+        blocked._fulfilment_loss_block(event_label or _("Closing the order"))
+        return blocked
+
+    def _fulfilment_loss_guard_action(self, pickings=None, invoices=None):
+        """The wizard shown instead of a refused validation or posting."""
+        wizard = self.env["fulfilment.loss.approval"].create(
+            {
+                "order_ids": [fields.Command.set(self.ids)],
+                "picking_ids": [fields.Command.set(pickings.ids if pickings else [])],
+                "invoice_ids": [fields.Command.set(invoices.ids if invoices else [])],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Order at a Loss"),
+            "res_model": "fulfilment.loss.approval",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_fulfilment_approve_loss(self):
+        return self._fulfilment_loss_guard_action()
+
+    def _fulfilment_approve_loss(self, reason):
+        """Record a manager's approval of the loss; the guard then lets it pass."""
+        if not self.env.user.has_group("order_fulfilment.group_manager"):
+            raise AccessError(_("Only fulfilment managers can approve a loss."))
+        if not (reason or "").strip():
+            raise UserError(_("Say why the loss is approved."))
+        self.sudo().write(
+            {
+                "loss_blocked": False,
+                "loss_approved_by_id": self.env.uid,
+                "loss_approved_date": fields.Datetime.now(),
+                "loss_approval_reason": reason.strip(),
+            }
+        )
+        self.activity_feedback(
+            ["order_fulfilment.mail_activity_type_loss_review"],
+            feedback=_("Loss approved: %(reason)s", reason=reason.strip()),
+        )
+        for order in self:
+            order.message_post(
+                body=_(
+                    "Loss approved by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason.strip(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # Deadlines ----------------------------------------------------
+
+    def _fulfilment_before_event(self, event):
+        """Bookkeeping of the profit and deadline features for status events."""
+        if event == "paid":
+            self.filtered(lambda order: not order.fulfilment_paid_date).write(
+                {"fulfilment_paid_date": fields.Datetime.now()}
+            )
+            self.filtered("is_payment_overdue")._fulfilment_clear_overdue("payment")
+        elif event == "delivered":
+            self.filtered("is_delivery_overdue")._fulfilment_clear_overdue("delivery")
+
+    def _fulfilment_clear_overdue(self, kind):
+        """Unflag ``kind`` (payment or delivery) and close the overdue activity."""
+        if not self:
+            return
+        self.write({f"is_{kind}_overdue": False})
+        self.activity_feedback(
+            [f"order_fulfilment.mail_activity_type_{kind}_overdue"],
+            feedback=_("Paid") if kind == "payment" else _("Delivered"),
+        )
+
+    def _fulfilment_flag_overdue(self, kind):
+        """Flag ``kind`` overdue, give the salesperson an activity, fire the event."""
+        if not self:
+            return
+        # The flags are not tracked: skip preparing the tracking of the batch.
+        self.with_context(tracking_disable=True).write({f"is_{kind}_overdue": True})
+        activity_type = self.env.ref(
+            f"order_fulfilment.mail_activity_type_{kind}_overdue"
+        )
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary or activity_type.name,
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                    "automated": True,
+                }
+                for order in self
+                if order.user_id
+            ]
+        )
+        self._fulfilment_trigger_event(f"{kind}_overdue")
+
+    @api.model
+    def _cron_fulfilment_flag_overdue(self, batch_size=1000):
+        """Flag the orders whose payment or delivery deadline has passed.
+
+        Works in batches; orders already flagged are skipped, so running it
+        twice changes nothing. Orders paid or delivered meanwhile are unflagged.
+        """
+        now = fields.Datetime.now()
+        self.search(
+            [
+                ("is_payment_overdue", "=", True),
+                "|",
+                ("fulfilment_paid_date", "!=", False),
+                ("state", "!=", "sale"),
+            ]
+        )._fulfilment_clear_overdue("payment")
+        self.search(
+            [
+                ("is_delivery_overdue", "=", True),
+                "|",
+                ("delivery_status", "=", "full"),
+                ("state", "!=", "sale"),
+            ]
+        )._fulfilment_clear_overdue("delivery")
+        domains = {
+            "payment": [
+                ("payment_deadline", "<", now),
+                ("state", "=", "sale"),
+                ("is_payment_overdue", "=", False),
+                ("fulfilment_paid_date", "=", False),
+            ],
+            "delivery": [
+                ("delivery_deadline", "<", now),
+                ("state", "=", "sale"),
+                ("is_delivery_overdue", "=", False),
+                ("delivery_status", "!=", "full"),
+            ],
+        }
+        for kind, domain in domains.items():
+            while True:
+                orders = self.search(domain, limit=batch_size, order="id")
+                if not orders:
+                    break
+                orders._fulfilment_flag_overdue(kind)
+                self.env.invalidate_all()
+
+    # Auto-cancel --------------------------------------------------
+
+    def _fulfilment_unpaid_cancellable(self):
+        """Orders of ``self`` that may be cancelled for non-payment."""
+        return self.filtered(
+            lambda order: (
+                order.state in ("draft", "sent", "sale")
+                and not order.fulfilment_paid_date
+                and order.delivery_status in (False, "pending")
+                and not any(
+                    move.state == "posted" and move.move_type == "out_invoice"
+                    for move in order.invoice_ids
+                )
+            )
+        )
+
+    def _fulfilment_cancel_unpaid(self):
+        """Cancel unpaid orders: release their stock and e-mail the customer."""
+        if not self:
+            return
+        self._action_cancel()
+        template = self.env.ref("order_fulfilment.mail_template_order_cancelled_unpaid")
+        for order in self:
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def action_fulfilment_cancel_unpaid(self):
+        """List action: cancel the selected unpaid orders."""
+        refused = self - self._fulfilment_unpaid_cancellable()
+        if refused:
+            raise UserError(
+                _(
+                    "These orders are paid, shipped, invoiced or already cancelled and "
+                    "cannot be cancelled as unpaid: %(orders)s",
+                    orders=", ".join(refused.mapped("name")),
+                )
+            )
+        self._fulfilment_cancel_unpaid()
+        return True
+
+    @api.model
+    def _cron_fulfilment_auto_cancel(self, batch_size=200):
+        """Cancel orders still unpaid after their company's delay (offline methods)."""
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].search(
+            [("fulfilment_auto_cancel", "=", True)]
+        ):
+            domain = [
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+                ("fulfilment_paid_date", "=", False),
+                ("fulfilment_payment_policy_id.is_offline", "=", True),
+                (
+                    "date_order",
+                    "<",
+                    now - timedelta(days=company.fulfilment_auto_cancel_days),
+                ),
+                ("delivery_status", "in", [False, "pending"]),
+            ]
+            done = self.browse()
+            while True:
+                orders = self.search(
+                    domain + [("id", "not in", done.ids)], limit=batch_size
+                )
+                if not orders:
+                    break
+                done |= orders
+                orders._fulfilment_unpaid_cancellable()._fulfilment_cancel_unpaid()
+
+
+def add_business_days(start, days):
+    """``start`` plus ``days`` business days (Monday to Friday), same time of day."""
+    result = start
+    while days > 0:
+        result += timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result

@@ -134,6 +134,28 @@ class StockPicking(models.Model):
             picking.fulfilment_tracking_url = url
 
     # ------------------------------------------------------------
+    # Loss guard and deadlines
+    # ------------------------------------------------------------
+
+    def _pre_action_done_hook(self):
+        # Loss guard: a delivery of an order at a loss waits for a manager.
+        deliveries = self.filtered(
+            lambda picking: picking.picking_type_code == "outgoing" and picking.sale_id
+        )
+        blocked = deliveries.sale_id._fulfilment_loss_guard_get_blocked("delivery")
+        if blocked:
+            blocked._fulfilment_loss_block(_("Delivery validation"))
+            return blocked._fulfilment_loss_guard_action(pickings=self)
+        return super()._pre_action_done_hook()
+
+    def _action_done(self):
+        result = super()._action_done()
+        self.sale_id.filtered(
+            lambda order: order.is_delivery_overdue and order.delivery_status == "full"
+        )._fulfilment_clear_overdue("delivery")
+        return result
+
+    # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
@@ -373,6 +395,7 @@ class StockPicking(models.Model):
                 .id
             )
         self.write(values)
+        self._fulfilment_update_order_courier_cost()
         if outcome.get("recovered"):
             self._message_log(
                 body=_(
@@ -415,6 +438,13 @@ class StockPicking(models.Model):
             self.id, {"state": state, "error": message}
         )
         return message
+
+    def _fulfilment_update_order_courier_cost(self):
+        """The order's courier cost is what its AWBs cost (feeds the profit)."""
+        for order in self.sale_id:
+            order.fulfilment_courier_cost = sum(
+                order.picking_ids.mapped("fulfilment_courier_price")
+            )
 
     def _fulfilment_company_price(self, amount, currency_name):
         currency = (
@@ -554,6 +584,7 @@ class StockPicking(models.Model):
             self.id, {"state": "cancelled", "error": False}
         )
         self.write({"fulfilment_courier_price": 0.0, "fulfilment_cod_amount": 0.0})
+        self._fulfilment_update_order_courier_cost()
 
     # ------------------------------------------------------------
     # Tracking

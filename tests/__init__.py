@@ -6,3 +6,7 @@ from . import test_notifications
 from . import test_portal
 from . import test_status_change_wizard
 from . import test_status_engine
+from . import test_profit
+from . import test_loss_guard
+from . import test_deadlines
+from . import test_auto_cancel

@@ -94,3 +94,35 @@ class FulfilmentCommon(TransactionCase):
             active_model="account.move", active_ids=invoice.ids
         ).create({})._create_payments()
         return invoice
+
+    # Profit, loss guard, deadlines and auto-cancel ----------------------
+
+    @classmethod
+    def _create_payment_policy(cls, method, company=None, **values):
+        return cls.env["fulfilment.payment.policy"].create(
+            {
+                "payment_method_id": method.id,
+                "company_id": (company or cls.company).id,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _create_payment_method(cls, name, code):
+        return cls.env["payment.method"].create({"name": name, "code": code})
+
+    def _deliver(self, order, user=None):
+        """Validate the order's outgoing deliveries with their full quantities.
+
+        :return: what ``button_validate`` returned (True, or a wizard action)
+        """
+        pickings = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        if user:
+            pickings = pickings.with_user(user)
+        pickings.action_assign()
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        return pickings.button_validate()
