@@ -978,7 +978,9 @@ class SaleOrder(models.Model):
         self.write({f"is_{kind}_overdue": False})
         self.activity_feedback(
             [f"order_fulfilment.mail_activity_type_{kind}_overdue"],
-            feedback=_("Paid") if kind == "payment" else _("Delivered"),
+            feedback=_("Paid or cancelled")
+            if kind == "payment"
+            else _("Delivered or cancelled"),
         )
 
     def _fulfilment_flag_overdue(self, kind):
