@@ -265,8 +265,6 @@ class SaleOrder(models.Model):
                     or o.fulfilment_status_id._allows_transition_to(status)
                 )
             )
-            if status.is_closed:
-                allowed -= allowed._fulfilment_loss_guard_hold(event_label.get(event))
             for order in orders - allowed:
                 order._message_log(
                     body=_(
@@ -276,6 +274,9 @@ class SaleOrder(models.Model):
                         **{"from": order.fulfilment_status_id.name, "to": status.name},
                     )
                 )
+            if status.is_closed:
+                # The loss guard holds orders at a loss (and tells the managers).
+                allowed -= allowed._fulfilment_loss_guard_hold(event_label.get(event))
             allowed._fulfilment_set_status(
                 status,
                 reason=reason or event_label.get(event),
