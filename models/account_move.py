@@ -19,8 +19,7 @@ class AccountMove(models.Model):
         orders = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "draft"
         ).line_ids.sale_line_ids.order_id
-        blocked = orders._fulfilment_loss_guard_get_blocked("invoice")
+        blocked = orders._fulfilment_loss_guard_check("invoice", _("Invoice posting"))
         if blocked:
-            blocked._fulfilment_loss_block(_("Invoice posting"))
             return blocked._fulfilment_loss_guard_action(invoices=self)
         return super().action_post()

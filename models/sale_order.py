@@ -266,8 +266,6 @@ class SaleOrder(models.Model):
                     or o.fulfilment_status_id._allows_transition_to(status)
                 )
             )
-            if status.is_closed:
-                allowed -= allowed._fulfilment_loss_guard_hold(event_label.get(event))
             for order in orders - allowed:
                 order._message_log(
                     body=_(
@@ -277,6 +275,9 @@ class SaleOrder(models.Model):
                         **{"from": order.fulfilment_status_id.name, "to": status.name},
                     )
                 )
+            if status.is_closed:
+                # The loss guard holds orders at a loss (and tells the managers).
+                allowed -= allowed._fulfilment_loss_guard_hold(event_label.get(event))
             allowed._fulfilment_set_status(
                 status,
                 reason=reason or event_label.get(event),
@@ -965,6 +966,30 @@ class SaleOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    def _fulfilment_loss_guard_check(self, guard, action_label):
+        """Block the orders that ``guard`` stops, release those fixed meanwhile.
+
+        :return: the blocked orders
+        """
+        blocked = self._fulfilment_loss_guard_get_blocked(guard)
+        blocked._fulfilment_loss_block(action_label)
+        fixed = (self - blocked).filtered(
+            lambda order: (
+                order.loss_blocked
+                and order.company_id.currency_id.compare_amounts(
+                    order.profit_net, order.company_id.fulfilment_loss_threshold
+                )
+                >= 0
+            )
+        )
+        if fixed:
+            fixed.sudo().write({"loss_blocked": False})
+            fixed.activity_feedback(
+                ["order_fulfilment.mail_activity_type_loss_review"],
+                feedback=_("The order no longer makes a loss."),
+            )
+        return blocked
+
     def _fulfilment_loss_guard_refuse(self, guard):
         """Raise a UserError when ``guard`` stops one of the orders.
 
@@ -991,9 +1016,9 @@ class SaleOrder(models.Model):
 
     def _fulfilment_loss_guard_hold(self, event_label):
         """Orders an automatic event may not close; they are blocked and noted."""
-        blocked = self._fulfilment_loss_guard_get_blocked("closed")
-        blocked._fulfilment_loss_block(event_label or _("Closing the order"))
-        return blocked
+        return self._fulfilment_loss_guard_check(
+            "closed", event_label or _("Closing the order")
+        )
 
     def _fulfilment_loss_guard_action(self, pickings=None, invoices=None):
         """The wizard shown instead of a refused validation or posting."""
@@ -1063,7 +1088,9 @@ class SaleOrder(models.Model):
         self.write({f"is_{kind}_overdue": False})
         self.activity_feedback(
             [f"order_fulfilment.mail_activity_type_{kind}_overdue"],
-            feedback=_("Paid") if kind == "payment" else _("Delivered"),
+            feedback=_("Paid or cancelled")
+            if kind == "payment"
+            else _("Delivered or cancelled"),
         )
 
     def _fulfilment_flag_overdue(self, kind):

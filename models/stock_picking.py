@@ -142,9 +142,10 @@ class StockPicking(models.Model):
         deliveries = self.filtered(
             lambda picking: picking.picking_type_code == "outgoing" and picking.sale_id
         )
-        blocked = deliveries.sale_id._fulfilment_loss_guard_get_blocked("delivery")
+        blocked = deliveries.sale_id._fulfilment_loss_guard_check(
+            "delivery", _("Delivery validation")
+        )
         if blocked:
-            blocked._fulfilment_loss_block(_("Delivery validation"))
             return blocked._fulfilment_loss_guard_action(pickings=self)
         return super()._pre_action_done_hook()
 

@@ -135,6 +135,17 @@ class TestLossGuard(FulfilmentCommon):
         self.assertTrue(order.loss_blocked)
         self.assertEqual(len(self._manager_activities(order)), 1)
 
+    def test_fixed_order_released(self):
+        """An order blocked, then repriced above cost, passes and is unblocked."""
+        order = self._create_loss_order()
+        self._deliver(order, user=self.operator)
+        self.assertTrue(order.loss_blocked)
+        order.order_line.price_unit = 100.0
+        self.assertIs(self._deliver(order, user=self.operator), True)
+        self.assertFalse(order.loss_blocked)
+        self.assertFalse(order.loss_approved_date, "no approval was needed")
+        self.assertFalse(self._manager_activities(order))
+
     def test_profitable_order_passes(self):
         """An order above the threshold is delivered without any question."""
         order = self._create_order(quantity=1, price=100.0)
