@@ -41,7 +41,6 @@
         "wizards/fulfilment_courier_views.xml",
         "views/order_fulfilment_menus.xml",
         "data/profit_data.xml",
-        "views/delivery_carrier_views.xml",
         "wizards/fulfilment_loss_approval_views.xml",
         "reports/profit_report.xml",
     ],
