@@ -31,6 +31,11 @@
         "views/sale_portal_templates.xml",
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
+        "data/fulfilment_rma_data.xml",
+        "reports/fulfilment_rma_report.xml",
+        "views/fulfilment_rma_views.xml",
+        "views/fulfilment_rma_portal_templates.xml",
+        "wizards/fulfilment_rma_wizard_views.xml",
         "views/order_fulfilment_menus.xml",
     ],
     "demo": [

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
@@ -13,3 +13,24 @@ class AccountMove(models.Model):
             lambda order: order._fulfilment_is_paid()
         )._fulfilment_trigger_event("paid")
         return result
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    fulfilment_rma_id = fields.Many2one(
+        "fulfilment.rma",
+        string="Return (RMA)",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+
+    def action_view_fulfilment_rma(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fulfilment.rma",
+            "view_mode": "form",
+            "res_id": self.fulfilment_rma_id.id,
+        }

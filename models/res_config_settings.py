@@ -40,3 +40,11 @@ class ResConfigSettings(models.TransientModel):
         help="JSON sent to the gateway. Placeholders: {number}, {message}, {sender}, "
         "{reference} (a unique id per SMS the gateway can use to drop duplicates).",
     )
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    fulfilment_return_period_days = fields.Integer(
+        related="company_id.fulfilment_return_period_days", readonly=False
+    )

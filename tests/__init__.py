@@ -1,5 +1,7 @@
 from . import test_audit
 from . import test_notifications
 from . import test_portal
+from . import test_rma
+from . import test_rma_portal
 from . import test_status_change_wizard
 from . import test_status_engine
