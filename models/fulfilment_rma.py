@@ -57,7 +57,6 @@ class FulfilmentRma(models.Model):
     )
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         required=True,
         index=True,
         check_company=True,
@@ -109,7 +108,7 @@ class FulfilmentRma(models.Model):
     reason = fields.Selection(RMA_REASONS, required=True, default="defective")
     description = fields.Text(string="Customer's Description")
     requested_resolution = fields.Selection(
-        RMA_RESOLUTIONS, string="Requested Resolution", default="refund", required=True
+        RMA_RESOLUTIONS, default="refund", required=True
     )
     resolution = fields.Selection(
         RMA_RESOLUTIONS,
@@ -121,7 +120,6 @@ class FulfilmentRma(models.Model):
         tracking=True,
     )
     refund_shipping = fields.Boolean(
-        string="Refund Shipping",
         help="Add the order's shipping charges to the credit note.",
     )
     date_requested = fields.Datetime(
@@ -159,7 +157,6 @@ class FulfilmentRma(models.Model):
     )
     return_address_id = fields.Many2one(
         "res.partner",
-        string="Return Address",
         compute="_compute_return_address_id",
         help="Where the customer sends the parcel: the order's warehouse.",
     )
@@ -337,7 +334,10 @@ class FulfilmentRma(models.Model):
 
     def action_cancel(self):
         for rma in self:
-            if rma.state not in ("draft", "requested", "approved"):
+            received = rma.picking_ids.filtered(
+                lambda p: p.picking_type_code == "incoming" and p.state == "done"
+            )
+            if rma.state not in ("draft", "requested", "approved") or received:
                 raise UserError(
                     _(
                         "Return %(rma)s cannot be cancelled once its goods are "

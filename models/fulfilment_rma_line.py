@@ -48,7 +48,7 @@ class FulfilmentRmaLine(models.Model):
         check_company=True,
     )
     quantity = fields.Float(
-        string="Quantity", digits="Product Unit of Measure", default=1.0, required=True
+        digits="Product Unit of Measure", default=1.0, required=True
     )
     qty_returnable = fields.Float(
         string="Returnable",

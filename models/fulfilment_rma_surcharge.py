@@ -25,7 +25,6 @@ class FulfilmentRmaSurcharge(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         compute="_compute_product_id",
         store=True,
@@ -52,9 +51,7 @@ class FulfilmentRmaSurcharge(models.Model):
         readonly=False,
         precompute=True,
     )
-    invoice_line_id = fields.Many2one(
-        "account.move.line", string="Invoice Line", readonly=True, copy=False
-    )
+    invoice_line_id = fields.Many2one("account.move.line", readonly=True, copy=False)
     is_invoiced = fields.Boolean(compute="_compute_is_invoiced")
 
     @api.depends("surcharge_type")

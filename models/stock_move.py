@@ -8,5 +8,6 @@ class StockMove(models.Model):
         "fulfilment.rma.line",
         string="Returned Item",
         index="btree_not_null",
-        copy=False,
+        help="Kept when the move is split, so a backorder still counts for the "
+        "returned item.",
     )

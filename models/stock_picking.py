@@ -21,6 +21,13 @@ class StockPicking(models.Model):
         ).fulfilment_rma_id.sudo()._on_return_received()
         return result
 
+    def _create_backorder_picking(self):
+        # The rest of a partly received return still belongs to its RMA.
+        backorder = super()._create_backorder_picking()
+        if self.fulfilment_rma_id:
+            backorder.fulfilment_rma_id = self.fulfilment_rma_id
+        return backorder
+
     def action_view_fulfilment_rma(self):
         self.ensure_one()
         return {

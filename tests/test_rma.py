@@ -364,3 +364,64 @@ class TestRma(FulfilmentRmaCommon):
             ._render_qweb_pdf("order_fulfilment.report_fulfilment_rma", rma.ids)[0]
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_partial_receipt_with_backorder(self):
+        """A parcel with part of the items leaves the return waiting for the
+        backorder; the return is received when the rest arrives."""
+        order = self._create_delivered_order([(self.product, 2, 100.0)])
+        rma = self._create_rma(order, {self.product: 2})
+        rma.action_approve()
+        receipt = rma.picking_ids
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt._action_done()  # keeps the missing unit in a backorder
+        backorder = self.env["stock.picking"].search(
+            [("backorder_id", "=", receipt.id)]
+        )
+        self.assertEqual(len(backorder), 1)
+        self.assertEqual(backorder.fulfilment_rma_id, rma)
+        self.assertEqual(rma.state, "approved")
+        self.assertEqual(rma.line_ids.quantity_received, 1)
+        with self.assertRaisesRegex(UserError, "cannot be cancelled"):
+            rma.action_cancel()
+        self._validate_picking(backorder)
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(rma.line_ids.quantity_received, 2)
+
+    def test_return_of_replacement_not_linked(self):
+        """Returning a replacement delivery with Odoo's own wizard does not
+        count as goods received for the first return."""
+        order = self._create_delivered_order([(self.product, 1, 100.0)])
+        rma = self._create_rma(order, {self.product: 1}, resolution="replace")
+        rma.action_approve()
+        self._receive(rma)
+        rma.action_resolve()
+        delivery = rma.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self._validate_picking(delivery)
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_model="stock.picking", active_id=delivery.id)
+            .create({"picking_id": delivery.id})
+        )
+        wizard.product_return_moves.quantity = 1
+        manual_return = wizard._create_return()
+        self.assertFalse(manual_return.move_ids.fulfilment_rma_line_id)
+        self._validate_picking(manual_return)
+        self.assertEqual(rma.line_ids.quantity_received, 1)
+
+    def test_links_between_documents(self):
+        """Order, return, pickings and credit notes open each other."""
+        order = self._create_delivered_order([(self.product, 1, 100.0)])
+        rma = self._create_rma(order, {self.product: 1})
+        rma.action_approve()
+        receipt = self._receive(rma)
+        rma.action_resolve()
+        credit_note = rma.move_ids
+        self.assertEqual(order.action_view_fulfilment_rmas()["res_id"], rma.id)
+        self.assertEqual(rma.action_view_order()["res_id"], order.id)
+        self.assertEqual(rma.action_view_return_pickings()["res_id"], receipt.id)
+        self.assertEqual(rma.action_view_credit_notes()["res_id"], credit_note.id)
+        self.assertEqual(receipt.action_view_fulfilment_rma()["res_id"], rma.id)
+        self.assertEqual(credit_note.action_view_fulfilment_rma()["res_id"], rma.id)
+        self.assertEqual(rma.credit_note_count, 1)
+        self.assertEqual(rma.return_picking_count, 1)

@@ -9,13 +9,13 @@ class FulfilmentRmaWizard(models.TransientModel):
     _name = "fulfilment.rma.wizard"
     _description = "Return Items of an Order"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True)
+    order_id = fields.Many2one("sale.order", required=True)
     reason = fields.Selection(RMA_REASONS, required=True, default="defective")
     description = fields.Text(string="Customer's Description")
     requested_resolution = fields.Selection(
         RMA_RESOLUTIONS, string="Resolution", required=True, default="refund"
     )
-    refund_shipping = fields.Boolean(string="Refund Shipping")
+    refund_shipping = fields.Boolean()
     line_ids = fields.One2many(
         "fulfilment.rma.wizard.line",
         "wizard_id",
