@@ -182,9 +182,9 @@ class FulfilmentRmaLine(models.Model):
     # Helpers
     # ------------------------------------------------------------
 
-    def _get_claimed_quantities(self):
+    def _get_claimed_quantities(self, sale_lines=None):
         """Quantities per order line held by open returns, in one query."""
-        sale_lines = self.sale_line_id
+        sale_lines = self.sale_line_id if sale_lines is None else sale_lines
         if not sale_lines:
             return {}
         groups = (

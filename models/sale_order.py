@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import float_compare, html2plaintext
 
 _logger = logging.getLogger(__name__)
 
@@ -357,9 +357,8 @@ class SaleOrder(models.Model):
     @api.depends("state", "order_line.qty_delivered")
     def _compute_fulfilment_can_return(self):
         for order in self:
-            order.fulfilment_can_return = order.state == "sale" and any(
-                line.qty_delivered > 0 and not line.is_delivery
-                for line in order.order_line
+            order.fulfilment_can_return = order.state == "sale" and bool(
+                order._fulfilment_get_returnable_lines()
             )
 
     def action_fulfilment_return(self):
@@ -388,11 +387,23 @@ class SaleOrder(models.Model):
     def _fulfilment_get_returnable_lines(self):
         """Order lines with a delivered quantity the customer may return."""
         self.ensure_one()
-        return self.order_line.filtered(
+        lines = self.order_line.filtered(
             lambda line: (
                 not line.is_delivery
                 and not line.display_type
                 and line.product_id.type == "consu"
                 and line.qty_delivered > 0
+            )
+        )
+        # Lines entirely claimed by open returns have nothing left to return.
+        claimed = self.env["fulfilment.rma.line"]._get_claimed_quantities(lines)
+        return lines.filtered(
+            lambda line: (
+                float_compare(
+                    line.qty_delivered,
+                    claimed.get(line.id, 0.0),
+                    precision_rounding=line.product_uom.rounding,
+                )
+                > 0
             )
         )

@@ -425,3 +425,13 @@ class TestRma(FulfilmentRmaCommon):
         self.assertEqual(credit_note.action_view_fulfilment_rma()["res_id"], rma.id)
         self.assertEqual(rma.credit_note_count, 1)
         self.assertEqual(rma.return_picking_count, 1)
+
+    def test_fully_claimed_order_offers_no_return(self):
+        """Once open returns claim every delivered unit, the order offers no
+        further return."""
+        order = self._create_delivered_order([(self.product, 2, 100.0)])
+        self.assertTrue(order.fulfilment_can_return)
+        self._create_rma(order, {self.product: 2})
+        order.invalidate_recordset(["fulfilment_can_return"])
+        self.assertFalse(order.fulfilment_can_return)
+        self.assertFalse(order._fulfilment_get_returnable_lines())
