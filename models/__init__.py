@@ -4,6 +4,9 @@ from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
 from . import fulfilment_payment_policy
+from . import fulfilment_rma
+from . import fulfilment_rma_line
+from . import fulfilment_rma_surcharge
 from . import fulfilment_shipment_attempt
 from . import fulfilment_status
 from . import fulfilment_status_history
@@ -12,10 +15,12 @@ from . import fulfilment_webhook_receipt
 from . import ir_actions_report
 from . import payment_provider
 from . import payment_transaction
+from . import product_category
 from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
 from . import sale_report
 from . import sms_sms
+from . import stock_move
 from . import stock_picking

@@ -4,6 +4,8 @@ from . import test_courier_webhook
 from . import test_manual_tracking
 from . import test_notifications
 from . import test_portal
+from . import test_rma
+from . import test_rma_portal
 from . import test_status_change_wizard
 from . import test_status_engine
 from . import test_profit
