@@ -42,6 +42,7 @@
         "data/demo/product_demo.xml",
         "data/demo/res_partner_demo.xml",
         "data/demo/sale_order_demo.xml",
+        "data/demo/fulfilment_rma_demo.xml",
     ],
     "installable": True,
     "application": False,
