@@ -55,6 +55,7 @@
         "data/demo/delivery_carrier_demo.xml",
         "data/demo/sale_order_demo.xml",
         "data/demo/fulfilment_payment_policy_demo.xml",
+        "data/demo/fulfilment_rma_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -228,6 +228,6 @@ class FulfilmentRmaPortal(CustomerPortal):
             author_id=partner.id,
             attachment_ids=attachments.ids,
             message_type="comment",
-            subtype_xmlid="mail.mt_note",
+            subtype_xmlid="mail.mt_comment",
         )
         return rma_sudo

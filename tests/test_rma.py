@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .rma_common import FulfilmentRmaCommon
 
@@ -435,3 +435,19 @@ class TestRma(FulfilmentRmaCommon):
         order.invalidate_recordset(["fulfilment_can_return"])
         self.assertFalse(order.fulfilment_can_return)
         self.assertFalse(order._fulfilment_get_returnable_lines())
+
+    def test_salesman_without_returns_rights_opens_order(self):
+        """A salesman outside the fulfilment groups still opens a delivered
+        order: the return fields do not break the form."""
+        salesman = new_test_user(
+            self.env,
+            login="plain_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
+        )
+        order = self._create_delivered_order([(self.product, 1, 100.0)])
+        self._create_rma(order, {self.product: 1})
+        views = order.with_user(salesman).get_views([(False, "form")])
+        arch = views["views"]["form"]["arch"]
+        self.assertNotIn("action_view_fulfilment_rmas", arch)
+        values = order.with_user(salesman).web_read({"fulfilment_can_return": {}})
+        self.assertFalse(values[0]["fulfilment_can_return"])
