@@ -41,13 +41,28 @@ class FulfilmentShipmentAttempt(models.Model):
     @api.model
     def _write_detached(self, picking_id, values):
         """Insert or update the attempt of a picking in a transaction of its own."""
+        self._write_detached_many({picking_id: values})
+
+    @api.model
+    def _write_detached_many(self, values_by_picking):
+        """Insert or update several attempts in one transaction of their own."""
+        if not values_by_picking:
+            return
         with self.env.registry.cursor() as cr:
             # Never wait long on a row this request's own transaction holds.
             cr.execute("SET LOCAL lock_timeout = '5s'")
-            env = self.env(cr=cr, su=True)
-            attempt = env[self._name].search([("picking_id", "=", picking_id)], limit=1)
-            if attempt:
-                attempt.write(values)
-            else:
-                env[self._name].create({"picking_id": picking_id, **values})
+            model = self.env(cr=cr, su=True)[self._name]
+            existing = {
+                attempt.picking_id.id: attempt
+                for attempt in model.search(
+                    [("picking_id", "in", list(values_by_picking))]
+                )
+            }
+            to_create = []
+            for picking_id, values in values_by_picking.items():
+                if picking_id in existing:
+                    existing[picking_id].write(values)
+                else:
+                    to_create.append({"picking_id": picking_id, **values})
+            model.create(to_create)
         self.env[self._name].invalidate_model()

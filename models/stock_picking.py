@@ -291,28 +291,46 @@ class StockPicking(models.Model):
             outcome = _call_courier(self._fulfilment_prepare_shipment())
         return self._fulfilment_finish_shipment(outcome)
 
-    def _fulfilment_prepare_shipment(self):
-        """Claim the delivery, decide create or look-up, build the request."""
+    def _fulfilment_prepare_shipment(self, batch=None):
+        """Claim the delivery, decide create or look-up, build the request.
+
+        :param batch: when sending many deliveries, a dict shared by the batch:
+            the rows are locked and the attempts read and written for all of
+            them at once by ``_fulfilment_send_batch``.
+        """
         self.ensure_one()
         carrier = self.carrier_id
+        if batch is None:
+            self._fulfilment_lock_rows()
+            attempt = (
+                self.env["fulfilment.shipment.attempt"]
+                .sudo()
+                .search([("picking_id", "=", self.id)], limit=1)
+            )
+        else:
+            attempt = batch["attempts"].get(
+                self.id, self.env["fulfilment.shipment.attempt"]
+            )
+        return self._fulfilment_plan_shipment(carrier, attempt, batch)
+
+    def _fulfilment_lock_rows(self):
+        """Hold the deliveries' rows for this transaction: a second click or a
+        second worker stops here instead of calling the courier again."""
         try:
             # Hold the delivery's row for this transaction: a second click or a
             # second worker stops here instead of calling the courier again.
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM stock_picking WHERE id = %s "
+                    "SELECT id FROM stock_picking WHERE id IN %s "
                     "FOR NO KEY UPDATE NOWAIT",
-                    [self.id],
+                    [tuple(self.ids)],
                 )
         except psycopg2.errors.LockNotAvailable as exc:
             raise UserError(
-                _("%s is being sent to the courier right now.", self.name)
+                _("%s is being sent to the courier right now.", self[:1].name)
             ) from exc
-        attempt = (
-            self.env["fulfilment.shipment.attempt"]
-            .sudo()
-            .search([("picking_id", "=", self.id)], limit=1)
-        )
+
+    def _fulfilment_plan_shipment(self, carrier, attempt, batch):
         now = fields.Datetime.now()
         job = {"picking_id": self.id, "since": None, "known_awb": None}
         if attempt.state == "sending":
@@ -330,20 +348,26 @@ class StockPicking(models.Model):
             key = attempt.idempotency_key
         else:
             key = uuid.uuid4().hex
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id,
-            {
-                "carrier_id": carrier.id,
-                "idempotency_key": key,
-                "state": "sending",
-                "attempted_at": now,
-                "error": False,
-            },
-        )
+        sending = {
+            "carrier_id": carrier.id,
+            "idempotency_key": key,
+            "state": "sending",
+            "attempted_at": now,
+            "error": False,
+        }
+        if batch is None:
+            self.env["fulfilment.shipment.attempt"]._write_detached(self.id, sending)
+            token = carrier._fulfilment_client().token_store.get()
+        else:
+            batch["sending"][self.id] = sending
+            if carrier not in batch["tokens"]:
+                batch["tokens"][carrier] = (
+                    carrier._fulfilment_client().token_store.get()
+                )
+            token = batch["tokens"][carrier]
         exchanges = []
-        store_client = carrier._fulfilment_client()
         token_store = MemoryTokenStore()
-        token_store._value = store_client.token_store.get()
+        token_store._value = token
         job.update(
             {
                 "key": key,
@@ -364,20 +388,23 @@ class StockPicking(models.Model):
         self.ensure_one()
         job = outcome["job"]
         carrier = self.carrier_id
-        self.env["fulfilment.courier.log"]._store_detached(
-            carrier, self, job["exchanges"]
-        )
+        recorded = self.env.context.get("fulfilment_recorded")
+        if not recorded:
+            self.env["fulfilment.courier.log"]._store_detached(
+                carrier, self, job["exchanges"]
+            )
         if (
             job["token_store"].get() != job["initial_token"]
             and job["token_store"].get()
         ):
             carrier._fulfilment_client().token_store.set(*job["token_store"].get())
         if "error" in outcome:
-            raise UserError(self._fulfilment_record_failure(outcome))
+            raise UserError(self._fulfilment_record_failure(outcome)[0])
         result = outcome["result"]
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id, {"state": "sent", "awb": result.awb, "error": False}
-        )
+        if not recorded:
+            self.env["fulfilment.shipment.attempt"]._write_detached(
+                self.id, {"state": "sent", "awb": result.awb, "error": False}
+            )
         price = self._fulfilment_company_price(result.price, result.currency)
         values = {
             "fulfilment_courier_price": price,
@@ -440,10 +467,11 @@ class StockPicking(models.Model):
                 reason=error.message,
             )
             state = "failed"
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id, {"state": state, "error": message}
-        )
-        return message
+        if self.env.context.get("fulfilment_recorded") is None:
+            self.env["fulfilment.shipment.attempt"]._write_detached(
+                self.id, {"state": state, "error": message}
+            )
+        return message, {"state": state, "error": message}
 
     def _fulfilment_update_order_courier_cost(self):
         """The order's courier cost is what its AWBs cost (feeds the profit)."""
@@ -527,31 +555,80 @@ class StockPicking(models.Model):
     def _fulfilment_send_batch(self):
         """Send many deliveries: courier calls in parallel, bookkeeping in order.
 
+        The rows are claimed and the attempts recorded for the whole batch at
+        once (two short transactions of their own), then each delivery's answer
+        is booked through Odoo's ``send_to_shipper``.
+
         :return: list of (picking, success, message)
         """
         results = []
+        self.env.cr.execute(
+            "SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        claimed = self.browse(row[0] for row in self.env.cr.fetchall())
+        for picking in self - claimed:
+            results.append(
+                (
+                    picking,
+                    False,
+                    _("%s is being sent to the courier right now.", picking.name),
+                )
+            )
+        batch = {
+            "attempts": {
+                attempt.picking_id.id: attempt
+                for attempt in self.env["fulfilment.shipment.attempt"]
+                .sudo()
+                .search([("picking_id", "in", claimed.ids)])
+            },
+            "sending": {},
+            "tokens": {},
+        }
         jobs = []
-        for picking in self:
+        for picking in claimed:
             try:
-                jobs.append(picking._fulfilment_prepare_shipment())
+                jobs.append(picking._fulfilment_prepare_shipment(batch=batch))
             except UserError as exc:
                 results.append((picking, False, exc.args[0]))
+        self.env["fulfilment.shipment.attempt"]._write_detached_many(batch["sending"])
         with ThreadPoolExecutor(max_workers=BULK_CONCURRENCY) as pool:
             outcomes = list(pool.map(_call_courier, jobs))
+        booked = {}
         for outcome in outcomes:
-            picking = self.browse(outcome["job"]["picking_id"])
+            job = outcome["job"]
+            picking = self.browse(job["picking_id"])
             if "error" in outcome:
-                self.env["fulfilment.courier.log"]._store_detached(
-                    picking.carrier_id, picking, outcome["job"]["exchanges"]
+                message, booked[picking.id] = picking.with_context(
+                    fulfilment_recorded=True
+                )._fulfilment_record_failure(outcome)
+                results.append((picking, False, message))
+            else:
+                booked[picking.id] = {
+                    "state": "sent",
+                    "awb": outcome["result"].awb,
+                    "error": False,
+                }
+        self.env["fulfilment.courier.log"]._store_detached_many(
+            [
+                (
+                    self.browse(o["job"]["picking_id"]).carrier_id,
+                    self.browse(o["job"]["picking_id"]),
+                    o["job"]["exchanges"],
                 )
-                results.append(
-                    (picking, False, picking._fulfilment_record_failure(outcome))
-                )
+                for o in outcomes
+            ]
+        )
+        self.env["fulfilment.shipment.attempt"]._write_detached_many(booked)
+        for outcome in outcomes:
+            if "error" in outcome:
                 continue
+            picking = self.browse(outcome["job"]["picking_id"])
             try:
                 with self.env.cr.savepoint():
                     picking.with_context(
-                        fulfilment_outcomes={picking.id: outcome}
+                        fulfilment_outcomes={picking.id: outcome},
+                        fulfilment_recorded=True,
                     ).send_to_shipper()
             except UserError as exc:
                 results.append((picking, False, exc.args[0]))
