@@ -2,9 +2,11 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
+
+from .fulfilment_referrer import merge_touches, touch_identity
 
 _logger = logging.getLogger(__name__)
 
@@ -329,3 +331,92 @@ class SaleOrder(models.Model):
         if "fulfilment_status_id" in init_values:
             return self.env.ref("order_fulfilment.mt_order_fulfilment_status")
         return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------
+    # Referrers: up to 10 touches per order, first and last stored
+    # ------------------------------------------------------------
+
+    referrer_ids = fields.One2many(
+        "fulfilment.referrer", "order_id", string="Referrers", copy=False
+    )
+    first_touch_channel_id = fields.Many2one(
+        "fulfilment.referrer.channel",
+        string="First-touch Channel",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    first_touch_channel_type = fields.Selection(
+        related="first_touch_channel_id.channel_type",
+        string="First-touch Channel Type",
+        store=True,
+        index=True,
+    )
+    first_touch_source_id = fields.Many2one(
+        "utm.source",
+        string="First-touch Source",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    last_touch_channel_id = fields.Many2one(
+        "fulfilment.referrer.channel",
+        string="Last-touch Channel",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    last_touch_channel_type = fields.Selection(
+        related="last_touch_channel_id.channel_type",
+        string="Last-touch Channel Type",
+        store=True,
+        index=True,
+    )
+    last_touch_source_id = fields.Many2one(
+        "utm.source",
+        string="Last-touch Source",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+
+    @api.depends(
+        "referrer_ids.position",
+        "referrer_ids.touch_date",
+        "referrer_ids.channel_id",
+        "referrer_ids.source_id",
+    )
+    def _compute_touch_fields(self):
+        for order in self:
+            touches = order.referrer_ids.sorted(
+                lambda t: (t.position, t.touch_date, t.id)
+            )
+            first, last = touches[:1], touches[-1:]
+            order.first_touch_channel_id = first.channel_id
+            order.first_touch_source_id = first.source_id
+            order.last_touch_channel_id = last.channel_id
+            order.last_touch_source_id = last.source_id
+
+    def _fulfilment_add_touches(self, touches):
+        """Merge the web shop's touches (plain dicts) into the order's referrers.
+
+        Touches already on the order are kept; the whole path is re-sorted by
+        time, identical consecutive touches are merged and only the last 10 are
+        kept, numbered 1 (first) to 10 (last).
+        """
+        self.ensure_one()
+        Referrer = self.env["fulfilment.referrer"].sudo()
+        current = [touch._to_touch() for touch in self.sudo().referrer_ids]
+        known = {(t["time"], touch_identity(t)) for t in current}
+        new = [t for t in touches if (t.get("time"), touch_identity(t)) not in known]
+        if not new:
+            return
+        path = merge_touches(current + new)
+        if path == current:
+            return
+        commands = [Command.clear()]
+        for position, touch in enumerate(path, start=1):
+            values = Referrer._prepare_touch_values(touch)
+            values["position"] = position
+            commands.append(Command.create(values))
+        self.sudo().write({"referrer_ids": commands})

@@ -3,3 +3,5 @@ from . import test_notifications
 from . import test_portal
 from . import test_status_change_wizard
 from . import test_status_engine
+from . import test_referrer
+from . import test_referrer_shop
