@@ -103,23 +103,17 @@ def main():
             ),
             (
                 "count: Cancelled vs cancel",
-                lambda: Order.search_count(
-                    [("fulfilment_status_id", "=", cancelled.id)]
-                ),
+                lambda: Order.search_count([("fulfilment_status_id", "=", cancelled.id)]),
                 lambda: Order.search_count([("state", "=", "cancel")]),
             ),
             (
                 "first list page (80): Cancelled vs cancel",
-                lambda: Order.search(
-                    [("fulfilment_status_id", "=", cancelled.id)], limit=80
-                ),
+                lambda: Order.search([("fulfilment_status_id", "=", cancelled.id)], limit=80),
                 lambda: Order.search([("state", "=", "cancel")], limit=80),
             ),
             (
                 "count per group (kanban / group by)",
-                lambda: Order.read_group(
-                    [], ["fulfilment_status_id"], ["fulfilment_status_id"]
-                ),
+                lambda: Order.read_group([], ["fulfilment_status_id"], ["fulfilment_status_id"]),
                 lambda: Order.read_group([], ["state"], ["state"]),
             ),
         ]

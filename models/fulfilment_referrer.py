@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 MAX_TOUCHES = 10
@@ -198,6 +198,29 @@ class FulfilmentReferrer(models.Model):
             "campaign": self.campaign_id.name or "",
             "click_id": self.click_id or "",
         }
+
+    @api.model
+    def _merge_into_order(self, order, touches):
+        """Merge touches (plain dicts) into the order's referrers.
+
+        Touches already on the order are kept; the whole path is re-sorted by
+        time, identical consecutive touches are merged and only the last 10 are
+        kept, numbered 1 (first) to 10 (last).
+        """
+        current = [touch._to_touch() for touch in order.referrer_ids]
+        known = {(t["time"], touch_identity(t)) for t in current}
+        new = [t for t in touches if (t.get("time"), touch_identity(t)) not in known]
+        if not new:
+            return
+        path = merge_touches(current + new)
+        if path == current:
+            return
+        commands = [Command.clear()]
+        for position, touch in enumerate(path, start=1):
+            values = self._prepare_touch_values(touch)
+            values["position"] = position
+            commands.append(Command.create(values))
+        order.write({"referrer_ids": commands})
 
     def _recompute_channels(self, batch_size=5000):
         """Re-derive the channel of every touch, in batches (after a rule change)."""

@@ -44,9 +44,11 @@ class IrHttp(models.AbstractModel):
     def _fulfilment_capture_touch(cls):
         """Record a touch for the visitor when the page was reached from outside."""
         httprequest = request.httprequest
+        # Website pages (/contactus...) are served without a dispatcher.
+        dispatcher = getattr(request, "dispatcher", None)
         if (
             httprequest.method != "GET"
-            or request.dispatcher.routing_type != "http"
+            or getattr(dispatcher, "routing_type", "http") != "http"
             or httprequest.path.startswith(EXCLUDED_PATH_PREFIXES)
             or request.env["ir.http"].is_a_bot()
         ):

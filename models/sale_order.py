@@ -2,11 +2,9 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
-
-from .fulfilment_referrer import merge_touches, touch_identity
 
 _logger = logging.getLogger(__name__)
 
@@ -398,25 +396,6 @@ class SaleOrder(models.Model):
             order.last_touch_source_id = last.source_id
 
     def _fulfilment_add_touches(self, touches):
-        """Merge the web shop's touches (plain dicts) into the order's referrers.
-
-        Touches already on the order are kept; the whole path is re-sorted by
-        time, identical consecutive touches are merged and only the last 10 are
-        kept, numbered 1 (first) to 10 (last).
-        """
+        """Merge the web shop's touches (plain dicts) into the order's referrers."""
         self.ensure_one()
-        Referrer = self.env["fulfilment.referrer"].sudo()
-        current = [touch._to_touch() for touch in self.sudo().referrer_ids]
-        known = {(t["time"], touch_identity(t)) for t in current}
-        new = [t for t in touches if (t.get("time"), touch_identity(t)) not in known]
-        if not new:
-            return
-        path = merge_touches(current + new)
-        if path == current:
-            return
-        commands = [Command.clear()]
-        for position, touch in enumerate(path, start=1):
-            values = Referrer._prepare_touch_values(touch)
-            values["position"] = position
-            commands.append(Command.create(values))
-        self.sudo().write({"referrer_ids": commands})
+        self.env["fulfilment.referrer"].sudo()._merge_into_order(self, touches)

@@ -17,5 +17,5 @@ class Website(models.Model):
             and request.session.get(SESSION_KEY)
             and not self.env.cr.readonly
         ):
-            order._fulfilment_add_touches(request.session[SESSION_KEY])
+            order.sudo()._fulfilment_add_touches(request.session[SESSION_KEY])
         return order

@@ -117,6 +117,16 @@ class TestReferrerShop(HttpCase):
             ["www.bing.com", "www.facebook.com"],
         )
 
+    def test_website_page_landing_is_a_touch(self):
+        """Landing on a website page (not a controller) from outside is recorded."""
+        self._visit("/contactus", referrer="https://www.linkedin.com/feed/")
+        order = self._add_to_cart_and_get_order()
+        self.assertEqual(order.referrer_ids.landing_page, "/contactus")
+        self.assertEqual(
+            order.referrer_ids.channel_id,
+            self.env.ref("order_fulfilment.channel_linkedin"),
+        )
+
     def test_eleventh_touch_drops_the_oldest(self):
         """Eleven visits from outside: the order keeps the last ten, oldest first."""
         for number in range(1, 12):
