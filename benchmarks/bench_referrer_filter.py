@@ -151,8 +151,9 @@ def main():
         )
         source = min(by_source, key=lambda s: abs(by_source[s] - wanted))
         cr.execute("SELECT count(*) FROM fulfilment_referrer")
+        touch_count = cr.fetchone()[0]
         print(
-            f"orders: {Order.search_count([])}, touches: {cr.fetchone()[0]}; "
+            f"orders: {Order.search_count([])}, touches: {touch_count}; "
             f"orders in {first:%B %Y}: last touch Google Ads {wanted}, "
             f"source {source.name!r} {by_source[source]}"
         )
