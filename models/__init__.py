@@ -4,6 +4,9 @@ from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
 from . import fulfilment_payment_policy
+from . import fulfilment_referrer
+from . import fulfilment_referrer_channel
+from . import fulfilment_referrer_rule
 from . import fulfilment_rma
 from . import fulfilment_rma_line
 from . import fulfilment_rma_surcharge
@@ -13,6 +16,7 @@ from . import fulfilment_status_history
 from . import fulfilment_tracking_event
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
+from . import ir_http
 from . import payment_provider
 from . import payment_transaction
 from . import product_category
@@ -24,3 +28,4 @@ from . import sale_report
 from . import sms_sms
 from . import stock_move
 from . import stock_picking
+from . import website
