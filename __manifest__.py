@@ -16,6 +16,7 @@
         "portal",
         "sms",
         "payment_custom",
+        "barcodes",
     ],
     "external_dependencies": {"python": ["requests"]},
     "data": [
@@ -31,8 +32,17 @@
         "views/sale_portal_templates.xml",
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
+        "views/stock_picking_views.xml",
         "views/order_fulfilment_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "order_fulfilment/static/src/picking_scanner/**/*",
+        ],
+        "web.assets_tests": [
+            "order_fulfilment/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "data/demo/product_demo.xml",
         "data/demo/res_partner_demo.xml",

@@ -4,7 +4,12 @@ from . import fulfilment_status
 from . import fulfilment_status_history
 from . import ir_actions_report
 from . import payment_transaction
+from . import product_product
+from . import product_template
 from . import res_config_settings
+from . import res_users
 from . import sale_order
 from . import sale_order_line
 from . import sms_sms
+from . import stock_move
+from . import stock_picking

@@ -3,3 +3,4 @@ from . import test_notifications
 from . import test_portal
 from . import test_status_change_wizard
 from . import test_status_engine
+from . import test_picking_scanner
