@@ -100,7 +100,7 @@ class TestPickerAccess(PickingScannerCommon):
 @tagged("post_install", "-at_install")
 class TestPickerDeliverySlip(PickingScannerCommon, HttpCase):
     def test_picker_prints_delivery_slip(self):
-        """A picker downloads the delivery slip of a delivery, not of another picking."""
+        """A picker downloads the slip of a delivery, not of another picking."""
         _order, picking = self._create_delivery({self.product: 1})
         self.authenticate("fulfilment_picker", "fulfilment_picker")
         response = self.url_open(f"/fulfilment/picking/{picking.id}/delivery_slip")
