@@ -33,6 +33,7 @@
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
         "views/stock_picking_views.xml",
+        "views/product_views.xml",
         "views/order_fulfilment_menus.xml",
     ],
     "assets": {

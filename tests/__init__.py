@@ -6,3 +6,4 @@ from . import test_status_engine
 from . import test_picking_scanner
 from . import test_picker_access
 from . import test_picking_scanner_tour
+from . import test_committed_stock
