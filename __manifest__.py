@@ -32,6 +32,7 @@
         "views/sale_portal_templates.xml",
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
+        "wizards/fulfilment_delivery_split_views.xml",
         "views/stock_picking_views.xml",
         "views/product_views.xml",
         "views/order_fulfilment_menus.xml",

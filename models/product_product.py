@@ -50,7 +50,9 @@ class ProductProduct(models.Model):
     def _compute_fulfilment_committed_qty(self):
         committed = dict(
             self.env["stock.move"]._read_group(
-                self._fulfilment_committed_moves_domain(), ["product_id"], ["product_qty:sum"]
+                self._fulfilment_committed_moves_domain(),
+                ["product_id"],
+                ["product_qty:sum"],
             )
         )
         for product in self:

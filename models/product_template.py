@@ -50,8 +50,11 @@ class ProductTemplate(models.Model):
                 ["product_qty:sum"],
             )
         )
+        variants_by_template = variants.grouped("product_tmpl_id")
         for template in self:
-            template_variants = variants.filtered(lambda p: p.product_tmpl_id == template._origin)
+            template_variants = variants_by_template.get(
+                template._origin, variants.browse()
+            )
             template.fulfilment_committed_qty = sum(
                 committed.get(variant, 0.0) for variant in template_variants
             )
@@ -59,4 +62,6 @@ class ProductTemplate(models.Model):
 
     def action_fulfilment_committed_orders(self):
         """The confirmed orders that still have to ship this product."""
-        return self.with_context(active_test=False).product_variant_ids.action_fulfilment_committed_orders()
+        return self.with_context(
+            active_test=False
+        ).product_variant_ids.action_fulfilment_committed_orders()

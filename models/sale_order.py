@@ -329,3 +329,16 @@ class SaleOrder(models.Model):
         if "fulfilment_status_id" in init_values:
             return self.env.ref("order_fulfilment.mt_order_fulfilment_status")
         return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------
+    # Partial shipments
+    # ------------------------------------------------------------
+
+    def action_fulfilment_split_delivery(self):
+        """Ship part of the order now and the rest later, line by line."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_delivery_split_action"
+        )
+        action["context"] = {"default_order_id": self.id}
+        return action

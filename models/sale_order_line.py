@@ -154,3 +154,22 @@ class SaleOrderLine(models.Model):
                 line.fulfilment_shipping_status = "partial"
             else:
                 line.fulfilment_shipping_status = "to_ship"
+
+    def _fulfilment_open_moves(self):
+        """Outgoing moves of the line still to ship, in deliveries not done."""
+        self.ensure_one()
+        return self.move_ids.filtered(
+            lambda move: (
+                move.state not in ("draft", "done", "cancel")
+                and move.picking_id
+                and move.picking_code == "outgoing"
+            )
+        )
+
+    def _fulfilment_qty_open(self):
+        """Quantity of the line in open deliveries, in the line's unit."""
+        self.ensure_one()
+        return sum(
+            move.product_uom._compute_quantity(move.product_uom_qty, self.product_uom)
+            for move in self._fulfilment_open_moves()
+        )

@@ -13,7 +13,9 @@ class TestCommittedStock(PickingScannerCommon):
         quotation = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
-                "order_line": [(0, 0, {"product_id": self.cable.id, "product_uom_qty": 7})],
+                "order_line": [
+                    (0, 0, {"product_id": self.cable.id, "product_uom_qty": 7})
+                ],
             }
         )
         self.cable.invalidate_recordset(["fulfilment_committed_qty"])
