@@ -33,7 +33,28 @@ def picker_field_check(records, operation, requested, allowed):
 
 
 def picker_fetch_field(records, field, fetch):
-    """Fetch ``field`` without prefetching the hidden fields along with it."""
-    if not records.env.su and records.env.user._fulfilment_is_picker_only():
-        return fetch(records.with_context(prefetch_fields=False), field)
-    return fetch(records, field)
+    """Fetch ``field`` and prefetch its siblings, never the hidden fields.
+
+    Odoo prefetches every field of the same prefetch group that the user may
+    access through field groups; the hidden fields have no groups, so for
+    pickers the list is built here without them (same rules as Odoo's own).
+    """
+    env = records.env
+    if env.su or not env.user._fulfilment_is_picker_only():
+        return fetch(records, field)
+    records.check_field_access_rights("read", [field.name])
+    hidden = set(records._fulfilment_picker_hidden_fields)
+    if records.env.context.get("prefetch_fields", True) and field.prefetch:
+        names = [
+            name
+            for name, sibling in records._fields.items()
+            if sibling.prefetch == field.prefetch
+            and name not in hidden
+            and sibling.is_accessible(env)
+        ]
+        if field.name not in names:
+            names.append(field.name)
+    else:
+        names = [field.name]
+    records.fetch(names)
+    return None

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 
 # Groups whose members are staff: a picker who is also one of them keeps the
 # access of that group.
@@ -42,8 +42,12 @@ class ResUsers(models.Model):
         if pickers:
             pickers.sudo().action_id = action.id
 
+    @tools.ormcache("self.id")
     def _fulfilment_is_picker_only(self):
-        """A picker who belongs to no staff group: sees no price, no customer."""
+        """A picker who belongs to no staff group: sees no price, no customer.
+
+        Cached like ``_has_group`` (the cache is cleared when groups change).
+        """
         self.ensure_one()
         return self._has_group("order_fulfilment.group_picker") and not any(
             self._has_group(group) for group in FULFILMENT_STAFF_GROUPS

@@ -26,7 +26,9 @@ class StockMove(models.Model):
     def _fulfilment_scanner_line(self):
         """State of one line of the picking screen."""
         self.ensure_one()
-        product = self.product_id
+        # Alone in its prefetch set: computing the name of every product of the
+        # delivery for one scanned line would cost more than the scan itself.
+        product = self.product_id.with_prefetch()
         lines = self.move_line_ids
         locations = lines.location_id or self.location_id
         return {

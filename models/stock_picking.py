@@ -105,7 +105,7 @@ class StockPicking(models.Model):
             "ok": True,
             "message": "",
             "line": move._fulfilment_scanner_line(),
-            "picking": self._fulfilment_scanner_header(),
+            "picking": self._fulfilment_scanner_totals(),
         }
 
     def fulfilment_scanner_validate(self, backorder=None):
@@ -119,7 +119,7 @@ class StockPicking(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
-        moves = self._fulfilment_scanner_moves()
+        moves = self._fulfilment_open_moves()
         if not any(moves.mapped("picked")):
             raise UserError(
                 _(
@@ -161,8 +161,12 @@ class StockPicking(models.Model):
             "backorders": backorders.mapped("name"),
         }
 
+    def _fulfilment_open_moves(self):
+        return self.move_ids.filtered(lambda move: move.state != "cancel")
+
     def _fulfilment_scanner_moves(self):
-        return self.move_ids.filtered(lambda move: move.state != "cancel").sorted(
+        """The lines of the screen, in walking order: by location, then product."""
+        return self._fulfilment_open_moves().sorted(
             lambda move: (
                 move.location_id.complete_name or "",
                 move.product_id.display_name or "",
@@ -174,7 +178,6 @@ class StockPicking(models.Model):
         """Shipping name and address only: the picker may not read the customer."""
         self.ensure_one()
         partner = self.sudo().partner_id
-        moves = self.move_ids.filtered(lambda move: move.state != "cancel")
         return {
             "id": self.id,
             "name": self.name,
@@ -187,6 +190,13 @@ class StockPicking(models.Model):
             "shipping_address": partner._display_address(without_company=True).strip()
             if partner
             else "",
+            **self._fulfilment_scanner_totals(),
+        }
+
+    def _fulfilment_scanner_totals(self):
+        self.ensure_one()
+        moves = self._fulfilment_open_moves()
+        return {
             "demand": sum(moves.mapped("product_uom_qty")),
             "picked": sum(move._fulfilment_picked_quantity() for move in moves),
             "line_count": len(moves),
@@ -197,7 +207,7 @@ class StockPicking(models.Model):
 
         :return: (move, quantity in the move's unit, lot, error message)
         """
-        moves = self._fulfilment_scanner_moves()
+        moves = self._fulfilment_open_moves()
         if not barcode:
             return None, 0, None, _("Empty barcode.")
         for move in moves:
@@ -279,5 +289,5 @@ class StockPicking(models.Model):
             "ok": False,
             "message": message,
             "line": move._fulfilment_scanner_line() if move else False,
-            "picking": self._fulfilment_scanner_header(),
+            "picking": self._fulfilment_scanner_totals(),
         }

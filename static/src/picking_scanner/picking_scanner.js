@@ -113,7 +113,7 @@ export class PickingScanner extends Component {
                 [this.state.picking.id],
                 barcode,
             ]);
-            this.state.picking = result.picking;
+            Object.assign(this.state.picking, result.picking);
             if (result.line) {
                 const index = this.state.lines.findIndex((line) => line.id === result.line.id);
                 if (index >= 0) {
