@@ -68,11 +68,17 @@ def main():
     args = parse_args(__doc__.splitlines()[0], "order_fulfilment_bench")
     ensure_database(args.config, args.database)
     with odoo_env(args.config, args.database) as env:
-        from odoo.tests import new_test_user
+        from odoo import Command
 
         started = time.perf_counter()
-        picker = new_test_user(
-            env, login="bench_picker", groups="order_fulfilment.group_picker"
+        picker = env["res.users"].create(
+            {
+                "name": "Benchmark picker",
+                "login": "bench_picker",
+                "groups_id": [
+                    Command.set([env.ref("order_fulfilment.group_picker").id])
+                ],
+            }
         )
         partner = env["res.partner"].create({"name": "Benchmark customer"})
         stock = env["stock.warehouse"].search([], limit=1).lot_stock_id
