@@ -17,6 +17,7 @@
         "portal",
         "sms",
         "payment_custom",
+        "barcodes",
     ],
     "external_dependencies": {"python": ["requests", "zeep"]},
     "data": [
@@ -46,11 +47,22 @@
         "views/fulfilment_rma_views.xml",
         "views/fulfilment_rma_portal_templates.xml",
         "wizards/fulfilment_rma_wizard_views.xml",
+        "wizards/fulfilment_delivery_split_views.xml",
+        "views/stock_picking_views.xml",
+        "views/product_views.xml",
         "views/order_fulfilment_menus.xml",
         "data/profit_data.xml",
         "wizards/fulfilment_loss_approval_views.xml",
         "reports/profit_report.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "order_fulfilment/static/src/picking_scanner/**/*",
+        ],
+        "web.assets_tests": [
+            "order_fulfilment/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "data/demo/product_demo.xml",
         "data/demo/res_partner_demo.xml",

@@ -20,8 +20,11 @@ from . import ir_http
 from . import payment_provider
 from . import payment_transaction
 from . import product_category
+from . import product_product
+from . import product_template
 from . import res_company
 from . import res_config_settings
+from . import res_users
 from . import sale_order
 from . import sale_order_line
 from . import sale_report

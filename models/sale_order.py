@@ -1385,6 +1385,19 @@ class SaleOrder(models.Model):
         self.ensure_one()
         self.env["fulfilment.referrer"].sudo()._merge_into_order(self, touches)
 
+    # ------------------------------------------------------------
+    # Partial shipments
+    # ------------------------------------------------------------
+
+    def action_fulfilment_split_delivery(self):
+        """Ship part of the order now and the rest later, line by line."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_delivery_split_action"
+        )
+        action["context"] = {"default_order_id": self.id}
+        return action
+
 
 def add_business_days(start, days):
     """``start`` plus ``days`` business days (Monday to Friday), same time of day."""

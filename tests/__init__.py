@@ -14,3 +14,8 @@ from . import test_rma
 from . import test_rma_portal
 from . import test_status_change_wizard
 from . import test_status_engine
+from . import test_picking_scanner
+from . import test_picker_access
+from . import test_picking_scanner_tour
+from . import test_committed_stock
+from . import test_delivery_split
