@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -27,6 +28,22 @@ class TestPickerAccess(PickingScannerCommon):
             self.env.ref("order_fulfilment.action_picking_scanner").id,
         )
         self.assertFalse(self.operator.action_id)
+
+    def test_home_action_when_group_given_later(self):
+        """A user who becomes a picker gets the picking screen as home."""
+        user = self.env["res.users"].create(
+            {
+                "name": "Late Picker",
+                "login": "late_picker",
+                "groups_id": [Command.set(self.env.ref("base.group_user").ids)],
+            }
+        )
+        self.assertFalse(user.action_id)
+        user.groups_id |= self.env.ref("order_fulfilment.group_picker")
+        self.assertEqual(
+            user.action_id.id,
+            self.env.ref("order_fulfilment.action_picking_scanner").id,
+        )
 
     def test_sale_order_refused(self):
         """A picker cannot read sale orders nor their lines."""
@@ -79,6 +96,16 @@ class TestPickerAccess(PickingScannerCommon):
             self.receipt.with_user(self.picker).read(["name"])
         with self.assertRaises(AccessError):
             self.receipt.with_user(self.picker).fulfilment_scan("5940000000011")
+
+    def test_picking_fields_read_only(self):
+        """A picker cannot change a delivery (address, carrier...) nor add one."""
+        pickings = self.env_picker["stock.picking"]
+        with self.assertRaises(AccessError):
+            pickings.browse(self.picking.id).write(
+                {"partner_id": self.picker.partner_id.id}
+            )
+        with self.assertRaises(AccessError):
+            pickings.create({"picking_type_id": self.warehouse.out_type_id.id})
 
     def test_settings_refused(self):
         """A picker cannot open the settings nor change a picking type."""
