@@ -25,23 +25,34 @@ class FulfilmentCourierLog(models.Model):
         if not exchanges:
             return
         with self.env.registry.cursor() as cr:
-            self.env(cr=cr, su=True)[self._name].create(
-                [
-                    {
-                        "carrier_id": carrier.id,
-                        "picking_id": picking.id if picking else False,
-                        "company_id": (picking or carrier).company_id.id
-                        or self.env.company.id,
-                        "method": method,
-                        "url": url,
-                        "request_body": sent,
-                        "status_code": status or 0,
-                        "response_body": received,
-                        "duration": duration,
-                    }
-                    for method, url, sent, status, received, duration in exchanges
-                ]
-            )
+            env = self.env(cr=cr, su=True)
+            env[self._name]._store(carrier, picking, exchanges)
+            env.flush_all()
+
+    @api.model
+    def _store(self, carrier, picking, exchanges):
+        """Record the exchanges in the current cursor.
+
+        :param exchanges: (method, url, sent, status, received, duration) tuples
+            as the courier clients report them
+        """
+        return self.create(
+            [
+                {
+                    "carrier_id": carrier.id,
+                    "picking_id": picking.id if picking else False,
+                    "company_id": (picking or carrier).company_id.id
+                    or self.env.company.id,
+                    "method": method,
+                    "url": url,
+                    "request_body": sent,
+                    "status_code": status or 0,
+                    "response_body": received,
+                    "duration": duration,
+                }
+                for method, url, sent, status, received, duration in exchanges
+            ]
+        )
 
     @api.autovacuum
     def _gc_old_logs(self):

@@ -41,13 +41,35 @@ class FulfilmentShipmentAttempt(models.Model):
     @api.model
     def _write_detached(self, picking_id, values):
         """Insert or update the attempt of a picking in a transaction of its own."""
+        self._write_many_detached({picking_id: values})
+
+    @api.model
+    def _write_many_detached(self, values_by_picking):
+        """Insert or update the attempts of many pickings in one transaction."""
+        if not values_by_picking:
+            return
         with self.env.registry.cursor() as cr:
             # Never wait long on a row this request's own transaction holds.
             cr.execute("SET LOCAL lock_timeout = '5s'")
             env = self.env(cr=cr, su=True)
-            attempt = env[self._name].search([("picking_id", "=", picking_id)], limit=1)
-            if attempt:
-                attempt.write(values)
-            else:
-                env[self._name].create({"picking_id": picking_id, **values})
+            env[self._name]._write_many(values_by_picking)
+            # Flushed here: the cursor's commit only flushes environments that
+            # are still referenced.
+            env.flush_all()
         self.env[self._name].invalidate_model()
+
+    @api.model
+    def _write_many(self, values_by_picking):
+        """Insert or update attempts, {picking id: values}, in the current cursor."""
+        attempts = self.search([("picking_id", "in", list(values_by_picking))])
+        by_picking = {attempt.picking_id.id: attempt for attempt in attempts}
+        for picking_id, values in values_by_picking.items():
+            if picking_id in by_picking:
+                by_picking[picking_id].write(values)
+        self.create(
+            [
+                {"picking_id": picking_id, **values}
+                for picking_id, values in values_by_picking.items()
+                if picking_id not in by_picking
+            ]
+        )

@@ -2,7 +2,7 @@ import base64
 import logging
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta, timezone
 
 import psycopg2
@@ -19,7 +19,6 @@ from ..couriers import (
     ShipmentRequest,
     ShipmentResult,
 )
-from ..couriers.base import MemoryTokenStore
 from .delivery_carrier import COURIER_TYPES
 from .fulfilment_courier_status import NORMALIZED_STATUSES
 from .fulfilment_shipment_attempt import ATTEMPT_STATES
@@ -105,6 +104,9 @@ class StockPicking(models.Model):
     )
     fulfilment_parcel_id = fields.Char(copy=False, readonly=True)
     fulfilment_label_id = fields.Many2one("ir.attachment", string="Label", copy=False)
+    fulfilment_log_count = fields.Integer(
+        compute="_compute_fulfilment_log_count", groups="order_fulfilment.group_manager"
+    )
 
     # Tracking
     fulfilment_tracking_event_ids = fields.One2many(
@@ -130,6 +132,15 @@ class StockPicking(models.Model):
             picking.fulfilment_attempt_id = attempt
             picking.fulfilment_shipment_state = attempt.state
             picking.fulfilment_shipment_error = attempt.error
+
+    def _compute_fulfilment_log_count(self):
+        counts = dict(
+            self.env["fulfilment.courier.log"]._read_group(
+                [("picking_id", "in", self.ids)], ["picking_id"], ["__count"]
+            )
+        )
+        for picking in self:
+            picking.fulfilment_log_count = counts.get(picking, 0)
 
     @api.depends("carrier_id", "carrier_tracking_ref")
     def _compute_fulfilment_tracking_url(self):
@@ -231,6 +242,15 @@ class StockPicking(models.Model):
             "context": {"default_picking_id": self.id},
         }
 
+    def action_fulfilment_view_logs(self):
+        """What was exchanged with the courier about this delivery."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_courier_log_action"
+        )
+        action["domain"] = [("picking_id", "=", self.id)]
+        return action
+
     def action_fulfilment_refresh_tracking(self):
         self._fulfilment_update_tracking()
 
@@ -295,6 +315,17 @@ class StockPicking(models.Model):
     def _fulfilment_prepare_shipment(self):
         """Claim the delivery, decide create or look-up, build the request."""
         self.ensure_one()
+        job, attempt_values = self._fulfilment_claim_shipment()
+        self.env["fulfilment.shipment.attempt"]._write_detached(self.id, attempt_values)
+        return self._fulfilment_shipment_job(job)
+
+    def _fulfilment_claim_shipment(self):
+        """Lock the delivery and decide between creating and looking up.
+
+        :return: (job, values of the attempt to record before calling)
+        :raise UserError: when the delivery is being sent right now
+        """
+        self.ensure_one()
         carrier = self.carrier_id
         try:
             # Hold the delivery's row for this transaction: a second click or a
@@ -331,30 +362,36 @@ class StockPicking(models.Model):
             key = attempt.idempotency_key
         else:
             key = uuid.uuid4().hex
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id,
-            {
-                "carrier_id": carrier.id,
-                "idempotency_key": key,
-                "state": "sending",
-                "attempted_at": now,
-                "error": False,
-            },
-        )
+        job["key"] = key
+        return job, {
+            "carrier_id": carrier.id,
+            "idempotency_key": key,
+            "state": "sending",
+            "attempted_at": now,
+            "error": False,
+        }
+
+    def _fulfilment_shipment_job(self, job, connection=None):
+        """Complete ``job`` with the request and a client that runs without the
+        database (in a thread).
+
+        :param connection: ``delivery.carrier._fulfilment_connection()`` to share
+            a session and a token between the jobs of a batch
+        """
+        self.ensure_one()
+        carrier = self.carrier_id
+        connection = connection or carrier._fulfilment_connection()
         exchanges = []
-        store_client = carrier._fulfilment_client()
-        token_store = MemoryTokenStore()
-        token_store._value = store_client.token_store.get()
         job.update(
             {
-                "key": key,
                 "exchanges": exchanges,
-                "token_store": token_store,
-                "initial_token": token_store.get(),
-                "request": self._fulfilment_shipment_request(key),
+                "token_store": connection["token_store"],
+                "initial_token": connection["initial_token"],
+                "request": self._fulfilment_shipment_request(job["key"]),
                 "client": carrier._fulfilment_client(
                     on_exchange=lambda *args: exchanges.append(args),
-                    token_store=token_store,
+                    session=connection["session"],
+                    token_store=connection["token_store"],
                 ),
             }
         )
@@ -365,20 +402,18 @@ class StockPicking(models.Model):
         self.ensure_one()
         job = outcome["job"]
         carrier = self.carrier_id
-        self.env["fulfilment.courier.log"]._store_detached(
-            carrier, self, job["exchanges"]
-        )
-        if (
-            job["token_store"].get() != job["initial_token"]
-            and job["token_store"].get()
-        ):
-            carrier._fulfilment_client().token_store.set(*job["token_store"].get())
+        if not outcome.get("recorded"):
+            # A batch records all its outcomes at once (_fulfilment_send_batch).
+            self.env["fulfilment.courier.log"]._store_detached(
+                carrier, self, job["exchanges"]
+            )
+            carrier._fulfilment_keep_token(job["token_store"], job["initial_token"])
+            self.env["fulfilment.shipment.attempt"]._write_detached(
+                self.id, self._fulfilment_attempt_result(outcome)
+            )
         if "error" in outcome:
-            raise UserError(self._fulfilment_record_failure(outcome))
+            raise UserError(self._fulfilment_failure_message(outcome))
         result = outcome["result"]
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id, {"state": "sent", "awb": result.awb, "error": False}
-        )
         price = self._fulfilment_company_price(result.price, result.currency)
         values = {
             "fulfilment_courier_price": price,
@@ -420,31 +455,33 @@ class StockPicking(models.Model):
             "tracking_number": result.awb,
         }
 
-    def _fulfilment_record_failure(self, outcome):
-        """Keep the courier's refusal on the delivery; return the message."""
+    def _fulfilment_failure_message(self, outcome):
+        """The operator's wording around the courier's refusal or silence."""
         self.ensure_one()
         carrier = self.carrier_id
-        error = outcome["error"]
         if outcome.get("timeout"):
-            message = _(
+            return _(
                 "%(courier)s did not answer in time. The shipment may exist at the "
                 "courier: sending again first looks it up, so no second AWB is "
                 "created.",
                 courier=carrier.name,
             )
-            state = "unknown"
-        else:
-            message = _(
-                "%(courier)s refused the shipment of %(picking)s: %(reason)s",
-                courier=carrier.name,
-                picking=self.name,
-                reason=error.message,
-            )
-            state = "failed"
-        self.env["fulfilment.shipment.attempt"]._write_detached(
-            self.id, {"state": state, "error": message}
+        return _(
+            "%(courier)s refused the shipment of %(picking)s: %(reason)s",
+            courier=carrier.name,
+            picking=self.name,
+            reason=outcome["error"].message,
         )
-        return message
+
+    def _fulfilment_attempt_result(self, outcome):
+        """Values of the attempt once the courier has answered (or not)."""
+        self.ensure_one()
+        if "error" not in outcome:
+            return {"state": "sent", "awb": outcome["result"].awb, "error": False}
+        return {
+            "state": "unknown" if outcome.get("timeout") else "failed",
+            "error": self._fulfilment_failure_message(outcome),
+        }
 
     def _fulfilment_update_order_courier_cost(self):
         """The order's courier cost is what its AWBs cost (feeds the profit)."""
@@ -528,39 +565,84 @@ class StockPicking(models.Model):
     def _fulfilment_send_batch(self):
         """Send many deliveries: courier calls in parallel, bookkeeping in order.
 
+        The attempts are recorded in one transaction before the calls and the
+        couriers' answers in one transaction after them (not one per delivery);
+        each carrier's calls share one HTTP session and one token.
+
         :return: list of (picking, success, message)
         """
         results = []
         jobs = []
+        attempts = {}
+        connections = {}
         for picking in self:
             try:
-                jobs.append(picking._fulfilment_prepare_shipment())
+                job, attempt_values = picking._fulfilment_claim_shipment()
             except UserError as exc:
                 results.append((picking, False, exc.args[0]))
-        with ThreadPoolExecutor(max_workers=BULK_CONCURRENCY) as pool:
-            outcomes = list(pool.map(_call_courier, jobs))
-        for outcome in outcomes:
-            picking = self.browse(outcome["job"]["picking_id"])
-            if "error" in outcome:
-                self.env["fulfilment.courier.log"]._store_detached(
-                    picking.carrier_id, picking, outcome["job"]["exchanges"]
-                )
-                results.append(
-                    (picking, False, picking._fulfilment_record_failure(outcome))
-                )
                 continue
-            try:
-                with self.env.cr.savepoint():
-                    picking.with_context(
-                        fulfilment_outcomes={picking.id: outcome}
-                    ).send_to_shipper()
-            except UserError as exc:
-                results.append((picking, False, exc.args[0]))
-            else:
-                results.append(
-                    (picking, True, _("AWB %s created.", picking.carrier_tracking_ref))
+            attempts[picking.id] = attempt_values
+            carrier = picking.carrier_id
+            if carrier not in connections:
+                connections[carrier] = carrier._fulfilment_connection(
+                    pool_size=BULK_CONCURRENCY
                 )
-        return results
+            jobs.append(picking._fulfilment_shipment_job(job, connections[carrier]))
+        self.env["fulfilment.shipment.attempt"]._write_many_detached(attempts)
+        with ThreadPoolExecutor(max_workers=BULK_CONCURRENCY) as pool:
+            pending = {pool.submit(_call_courier, job) for job in jobs}
+            while pending:
+                # Record what has come back while the other calls run.
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes = [future.result() for future in done]
+                self._fulfilment_record_outcomes(outcomes)
+                results.extend(
+                    self.browse(outcome["job"]["picking_id"])._fulfilment_book_outcome(
+                        outcome
+                    )
+                    for outcome in outcomes
+                )
+        for carrier, connection in connections.items():
+            carrier._fulfilment_keep_token(
+                connection["token_store"], connection["initial_token"]
+            )
+        position = {picking_id: index for index, picking_id in enumerate(self.ids)}
+        return sorted(results, key=lambda result: position[result[0].id])
+
+    def _fulfilment_book_outcome(self, outcome):
+        """Finish one delivery of a batch from its recorded courier outcome.
+
+        :return: (picking, success, message)
+        """
+        self.ensure_one()
+        if "error" in outcome:
+            return (self, False, self._fulfilment_failure_message(outcome))
+        try:
+            with self.env.cr.savepoint():
+                self.with_context(
+                    fulfilment_outcomes={self.id: outcome}
+                ).send_to_shipper()
+        except UserError as exc:
+            return (self, False, exc.args[0])
+        return (self, True, _("AWB %s created.", self.carrier_tracking_ref))
+
+    def _fulfilment_record_outcomes(self, outcomes):
+        """Exchanges and attempt results of a batch, in one transaction of its own."""
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '5s'")
+            env = self.env(cr=cr, su=True)
+            attempts = {}
+            for outcome in outcomes:
+                job = outcome["job"]
+                picking = self.browse(job["picking_id"])
+                env["fulfilment.courier.log"]._store(
+                    picking.carrier_id, picking, job["exchanges"]
+                )
+                attempts[picking.id] = picking._fulfilment_attempt_result(outcome)
+                outcome["recorded"] = True
+            env["fulfilment.shipment.attempt"]._write_many(attempts)
+            env.flush_all()
+        self.env["fulfilment.shipment.attempt"].invalidate_model()
 
     def _fulfilment_cancel_awb(self):
         self.ensure_one()

@@ -318,6 +318,28 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         ).action_fulfilment_send_to_courier()
         self.assertEqual(len(self.fake.shipments), 3)
 
+    def test_bulk_timeout_then_rerun_gives_one_awb_each(self):
+        """A bulk send where the courier creates an AWB but answers too late:
+        sending the selection again adopts that AWB instead of a second one."""
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        self.fake.fail_next("timeout_after_create")
+        action = pickings.action_fulfilment_send_to_courier()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.sent_count, result.refused_count), (2, 1))
+        self.assertEqual(len(self.fake.shipments), 3)
+        late = pickings.filtered(lambda p: not p.carrier_tracking_ref)
+        late.invalidate_recordset()
+        self.assertEqual(late.fulfilment_shipment_state, "unknown")
+        pickings.filtered(
+            lambda p: not p.carrier_tracking_ref
+        ).action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.shipments), 3)
+        self.assertEqual(
+            set(pickings.mapped("carrier_tracking_ref")), set(self.fake.shipments)
+        )
+
     def test_background_queue(self):
         """Queued deliveries are sent by the scheduled job."""
         pickings = self._confirmed_delivery()[1] | self._confirmed_delivery()[1]
