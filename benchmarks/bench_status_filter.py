@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from common import ensure_database, odoo_env, parse_args, timed  # noqa: E402
+from common import ensure_database, odoo_env, parse_args, timed
 
 ORDER_COUNT = 200_000
 PREFIX = "BENCH-ST-"
@@ -65,7 +65,7 @@ def build_orders(env):
                {column_list}
           FROM sale_order, generate_series(1, %(count)s) AS g
          WHERE sale_order.id = %(template)s
-        """,  # noqa: S608 - column names come from information_schema
+        """,
         {
             "prefix": PREFIX,
             "new": by_event["created"],
@@ -108,17 +108,23 @@ def main():
             ),
             (
                 "count: Cancelled vs cancel",
-                lambda: Order.search_count([("fulfilment_status_id", "=", cancelled.id)]),
+                lambda: Order.search_count(
+                    [("fulfilment_status_id", "=", cancelled.id)]
+                ),
                 lambda: Order.search_count([("state", "=", "cancel")]),
             ),
             (
                 "first list page (80): Cancelled vs cancel",
-                lambda: Order.search([("fulfilment_status_id", "=", cancelled.id)], limit=80),
+                lambda: Order.search(
+                    [("fulfilment_status_id", "=", cancelled.id)], limit=80
+                ),
                 lambda: Order.search([("state", "=", "cancel")], limit=80),
             ),
             (
                 "count per group (kanban / group by)",
-                lambda: Order.read_group([], ["fulfilment_status_id"], ["fulfilment_status_id"]),
+                lambda: Order.read_group(
+                    [], ["fulfilment_status_id"], ["fulfilment_status_id"]
+                ),
                 lambda: Order.read_group([], ["state"], ["state"]),
             ),
         ]

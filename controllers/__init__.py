@@ -1,1 +1,3 @@
 from . import courier_webhook
+from . import picking_scanner
+from . import portal

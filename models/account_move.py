@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 
 
 class AccountMove(models.Model):
@@ -23,3 +23,24 @@ class AccountMove(models.Model):
         if blocked:
             return blocked._fulfilment_loss_guard_action(invoices=self)
         return super().action_post()
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    fulfilment_rma_id = fields.Many2one(
+        "fulfilment.rma",
+        string="Return (RMA)",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+
+    def action_view_fulfilment_rma(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fulfilment.rma",
+            "view_mode": "form",
+            "res_id": self.fulfilment_rma_id.id,
+        }

@@ -264,35 +264,16 @@ class DeliveryCarrier(models.Model):
             on_exchange=on_exchange,
         )
 
-    def _fulfilment_connection(self, pool_size=1):
-        """What the shipment jobs of this carrier share: an HTTP session (its
-        connections are reused, up to ``pool_size`` at once) and a copy of the
-        carrier's token that threads can use without the database.
-
-        :return: dict with ``session``, ``token_store``, ``initial_token``
-        """
-        self.ensure_one()
+    def _fulfilment_session(self, pool_size):
+        """An HTTP session whose connections the calls of a batch reuse (no new
+        TCP and TLS handshake per parcel), up to ``pool_size`` at once."""
         session = requests.Session()
-        if pool_size > 1:
-            adapter = requests.adapters.HTTPAdapter(
-                pool_connections=pool_size, pool_maxsize=pool_size
-            )
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-        token_store = MemoryTokenStore()
-        token_store.set(*(_CarrierTokenStore(self).get() or (None, None)))
-        return {
-            "session": session,
-            "token_store": token_store,
-            "initial_token": token_store.get(),
-        }
-
-    def _fulfilment_keep_token(self, token_store, initial_token):
-        """Store on the carrier a token the jobs obtained (a re-login)."""
-        self.ensure_one()
-        token = token_store.get()
-        if token and token != initial_token:
-            _CarrierTokenStore(self).set(*token)
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=pool_size, pool_maxsize=pool_size
+        )
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
 
     # ------------------------------------------------------------
     # Provider contract (see delivery/models/delivery_carrier.py)

@@ -22,37 +22,30 @@ class FulfilmentCourierLog(models.Model):
     @api.model
     def _store_detached(self, carrier, picking, exchanges):
         """Keep the exchanges even when the request that made them rolls back."""
-        if not exchanges:
-            return
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr, su=True)
-            env[self._name]._store(carrier, picking, exchanges)
-            env.flush_all()
+        self._store_detached_many([(carrier, picking, exchanges)])
 
     @api.model
-    def _store(self, carrier, picking, exchanges):
-        """Record the exchanges in the current cursor.
-
-        :param exchanges: (method, url, sent, status, received, duration) tuples
-            as the courier clients report them
-        """
-        return self.create(
-            [
-                {
-                    "carrier_id": carrier.id,
-                    "picking_id": picking.id if picking else False,
-                    "company_id": (picking or carrier).company_id.id
-                    or self.env.company.id,
-                    "method": method,
-                    "url": url,
-                    "request_body": sent,
-                    "status_code": status or 0,
-                    "response_body": received,
-                    "duration": duration,
-                }
-                for method, url, sent, status, received, duration in exchanges
-            ]
-        )
+    def _store_detached_many(self, batches):
+        """Same for several (carrier, picking, exchanges), in one transaction."""
+        values = [
+            {
+                "carrier_id": carrier.id,
+                "picking_id": picking.id if picking else False,
+                "company_id": (picking or carrier).company_id.id or self.env.company.id,
+                "method": method,
+                "url": url,
+                "request_body": sent,
+                "status_code": status or 0,
+                "response_body": received,
+                "duration": duration,
+            }
+            for carrier, picking, exchanges in batches
+            for method, url, sent, status, received, duration in exchanges
+        ]
+        if not values:
+            return
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr, su=True)[self._name].create(values)
 
     @api.autovacuum
     def _gc_old_logs(self):

@@ -183,3 +183,85 @@ class FulfilmentDemo(models.AbstractModel):
         for entry in order.fulfilment_status_history_ids.sorted(lambda h: h.id):
             entry.date = moment
             moment += timedelta(hours=rng.randint(2, 40))
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _generate_demo_rmas(self):
+        """Returns in every step of their life, on delivered demo orders; the
+        demo portal customer gets some of them."""
+        env = self.env
+        orders = (
+            env["sale.order"]
+            .search([("state", "=", "sale")], order="id")
+            .filtered(lambda o: o._fulfilment_get_returnable_lines())
+        )
+        if not orders:
+            return
+        portal_partner = env["res.partner"].search(
+            [("email", "=", "andreea.popescu@example.com")], limit=1
+        )
+        portal_orders = orders.filtered(lambda o: o.partner_id == portal_partner)
+        products = env["product.product"].search(
+            [("default_code", "=like", "OF-%"), ("is_storable", "=", True)], limit=2
+        )
+        if portal_partner and not portal_orders and products:
+            # The demo customer needs a delivered order to see returns.
+            order = env["sale.order"].create(
+                {
+                    "partner_id": portal_partner.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": product.id, "product_uom_qty": 2}
+                        )
+                        for product in products
+                    ],
+                }
+            )
+            order.action_confirm()
+            self._demo_pay(order)
+            self._demo_deliver(order)
+            portal_orders = order
+        ordered = portal_orders + orders
+        plans = [
+            ("approved", "replace", "defective"),
+            ("requested", "refund", "withdrawal"),
+            ("received", "refund", "not_as_described"),
+            ("refunded", "refund", "wrong_item"),
+            ("replaced", "replace", "damaged"),
+            ("in_repair", "repair", "defective"),
+        ]
+        used = env["sale.order"]
+        for (target, resolution, reason), order in zip(plans, ordered, strict=False):
+            if order in used:
+                continue
+            used |= order
+            sale_line = order._fulfilment_get_returnable_lines()[:1]
+            rma = env["fulfilment.rma"].create(
+                {
+                    "order_id": order.id,
+                    "reason": reason,
+                    "requested_resolution": resolution,
+                    "description": "Demo return.",
+                    "line_ids": [
+                        fields.Command.create(
+                            {"sale_line_id": sale_line.id, "quantity": 1}
+                        )
+                    ],
+                }
+            )
+            rma.action_request()
+            if target == "requested":
+                continue
+            rma.action_approve()
+            if target == "approved":
+                continue
+            for picking in rma.picking_ids:
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                    move.picked = True
+                picking.with_context(skip_sms=True)._action_done()
+            if target != "received":
+                rma.action_resolve()

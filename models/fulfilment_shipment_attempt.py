@@ -41,35 +41,28 @@ class FulfilmentShipmentAttempt(models.Model):
     @api.model
     def _write_detached(self, picking_id, values):
         """Insert or update the attempt of a picking in a transaction of its own."""
-        self._write_many_detached({picking_id: values})
+        self._write_detached_many({picking_id: values})
 
     @api.model
-    def _write_many_detached(self, values_by_picking):
-        """Insert or update the attempts of many pickings in one transaction."""
+    def _write_detached_many(self, values_by_picking):
+        """Insert or update several attempts in one transaction of their own."""
         if not values_by_picking:
             return
         with self.env.registry.cursor() as cr:
             # Never wait long on a row this request's own transaction holds.
             cr.execute("SET LOCAL lock_timeout = '5s'")
-            env = self.env(cr=cr, su=True)
-            env[self._name]._write_many(values_by_picking)
-            # Flushed here: the cursor's commit only flushes environments that
-            # are still referenced.
-            env.flush_all()
+            model = self.env(cr=cr, su=True)[self._name]
+            existing = {
+                attempt.picking_id.id: attempt
+                for attempt in model.search(
+                    [("picking_id", "in", list(values_by_picking))]
+                )
+            }
+            to_create = []
+            for picking_id, values in values_by_picking.items():
+                if picking_id in existing:
+                    existing[picking_id].write(values)
+                else:
+                    to_create.append({"picking_id": picking_id, **values})
+            model.create(to_create)
         self.env[self._name].invalidate_model()
-
-    @api.model
-    def _write_many(self, values_by_picking):
-        """Insert or update attempts, {picking id: values}, in the current cursor."""
-        attempts = self.search([("picking_id", "in", list(values_by_picking))])
-        by_picking = {attempt.picking_id.id: attempt for attempt in attempts}
-        for picking_id, values in values_by_picking.items():
-            if picking_id in by_picking:
-                by_picking[picking_id].write(values)
-        self.create(
-            [
-                {"picking_id": picking_id, **values}
-                for picking_id, values in values_by_picking.items()
-                if picking_id not in by_picking
-            ]
-        )

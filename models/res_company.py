@@ -52,3 +52,11 @@ class ResCompany(models.Model):
     fulfilment_auto_cancel_days = fields.Integer(
         string="Cancel Unpaid After (days)", default=14
     )
+
+    # Returns
+    fulfilment_return_period_days = fields.Integer(
+        string="Return Period (days)",
+        default=14,
+        help="Days after delivery during which customers may return products "
+        "(14: the EU withdrawal period). Product categories may have their own.",
+    )

@@ -69,3 +69,11 @@ class ResConfigSettings(models.TransientModel):
     fulfilment_auto_cancel_days = fields.Integer(
         related="company_id.fulfilment_auto_cancel_days", readonly=False
     )
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    fulfilment_return_period_days = fields.Integer(
+        related="company_id.fulfilment_return_period_days", readonly=False
+    )

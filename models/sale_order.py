@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_round, format_amount, html2plaintext
+from odoo.tools import float_compare, float_round, format_amount, html2plaintext
 
 _logger = logging.getLogger(__name__)
 
@@ -1236,6 +1236,167 @@ class SaleOrder(models.Model):
                     break
                 done |= orders
                 orders._fulfilment_unpaid_cancellable()._fulfilment_cancel_unpaid()
+
+    # ------------------------------------------------------------
+    # Returns (RMA)
+    # ------------------------------------------------------------
+
+    fulfilment_rma_ids = fields.One2many(
+        "fulfilment.rma", "order_id", string="Returns", readonly=True
+    )
+    fulfilment_rma_count = fields.Integer(
+        string="Returns Count", compute="_compute_fulfilment_rma_count"
+    )
+    fulfilment_can_return = fields.Boolean(
+        compute="_compute_fulfilment_can_return",
+        help="Something was delivered and can be returned.",
+    )
+
+    @api.depends("fulfilment_rma_ids")
+    def _compute_fulfilment_rma_count(self):
+        groups = self.env["fulfilment.rma"]._read_group(
+            [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+        )
+        counts = {order.id: count for order, count in groups}
+        for order in self:
+            order.fulfilment_rma_count = counts.get(order.id, 0)
+
+    @api.depends("state", "order_line.qty_delivered")
+    def _compute_fulfilment_can_return(self):
+        for order in self:
+            order.fulfilment_can_return = order.state == "sale" and bool(
+                order._fulfilment_get_returnable_lines()
+            )
+
+    def action_fulfilment_return(self):
+        """Open the return wizard for the delivered lines of the order."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Return"),
+            "res_model": "fulfilment.rma.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_fulfilment_rmas(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_rma_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        if self.fulfilment_rma_count == 1:
+            action.update(views=[(False, "form")], res_id=self.fulfilment_rma_ids.id)
+        return action
+
+    def _fulfilment_get_returnable_lines(self):
+        """Order lines with a delivered quantity the customer may return."""
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: (
+                not line.is_delivery
+                and not line.display_type
+                and line.product_id.type == "consu"
+                and line.qty_delivered > 0
+            )
+        )
+        # Lines entirely claimed by open returns have nothing left to return.
+        claimed = self.env["fulfilment.rma.line"]._get_claimed_quantities(lines)
+        return lines.filtered(
+            lambda line: (
+                float_compare(
+                    line.qty_delivered,
+                    claimed.get(line.id, 0.0),
+                    precision_rounding=line.product_uom.rounding,
+                )
+                > 0
+            )
+        )
+
+    # ------------------------------------------------------------
+    # Referrers: up to 10 touches per order, first and last stored
+    # ------------------------------------------------------------
+
+    referrer_ids = fields.One2many(
+        "fulfilment.referrer", "order_id", string="Referrers", copy=False
+    )
+    first_touch_channel_id = fields.Many2one(
+        "fulfilment.referrer.channel",
+        string="First-touch Channel",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    first_touch_channel_type = fields.Selection(
+        related="first_touch_channel_id.channel_type",
+        string="First-touch Channel Type",
+        store=True,
+        index=True,
+    )
+    first_touch_source_id = fields.Many2one(
+        "utm.source",
+        string="First-touch Source",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    last_touch_channel_id = fields.Many2one(
+        "fulfilment.referrer.channel",
+        string="Last-touch Channel",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+    last_touch_channel_type = fields.Selection(
+        related="last_touch_channel_id.channel_type",
+        string="Last-touch Channel Type",
+        store=True,
+        index=True,
+    )
+    last_touch_source_id = fields.Many2one(
+        "utm.source",
+        string="Last-touch Source",
+        compute="_compute_touch_fields",
+        store=True,
+        index=True,
+    )
+
+    @api.depends(
+        "referrer_ids.position",
+        "referrer_ids.touch_date",
+        "referrer_ids.channel_id",
+        "referrer_ids.source_id",
+    )
+    def _compute_touch_fields(self):
+        for order in self:
+            touches = order.referrer_ids.sorted(
+                lambda t: (t.position, t.touch_date, t.id)
+            )
+            first, last = touches[:1], touches[-1:]
+            order.first_touch_channel_id = first.channel_id
+            order.first_touch_source_id = first.source_id
+            order.last_touch_channel_id = last.channel_id
+            order.last_touch_source_id = last.source_id
+
+    def _fulfilment_add_touches(self, touches):
+        """Merge the web shop's touches (plain dicts) into the order's referrers."""
+        self.ensure_one()
+        self.env["fulfilment.referrer"].sudo()._merge_into_order(self, touches)
+
+    # ------------------------------------------------------------
+    # Partial shipments
+    # ------------------------------------------------------------
+
+    def action_fulfilment_split_delivery(self):
+        """Ship part of the order now and the rest later, line by line."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_delivery_split_action"
+        )
+        action["context"] = {"default_order_id": self.id}
+        return action
 
 
 def add_business_days(start, days):

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
+from odoo.tools import float_compare, float_is_zero
 
 # Fields of an order line whose changes are written in the order's chatter.
 AUDITED_LINE_FIELDS = ("product_id", "product_uom_qty", "price_unit", "discount")
@@ -100,4 +101,75 @@ class SaleOrderLine(models.Model):
             product=self.product_id.display_name,
             qty=self.product_uom_qty,
             price=self.price_unit,
+        )
+
+    # ------------------------------------------------------------
+    # Partial shipments: shipped / remaining quantity and status per line
+    # ------------------------------------------------------------
+
+    fulfilment_qty_remaining = fields.Float(
+        string="Remaining to Ship",
+        compute="_compute_fulfilment_shipping",
+        store=True,
+        digits="Product Unit of Measure",
+    )
+    fulfilment_shipping_status = fields.Selection(
+        [
+            ("none", "Nothing to Ship"),
+            ("to_ship", "To Ship"),
+            ("partial", "Partially Shipped"),
+            ("shipped", "Shipped"),
+        ],
+        string="Shipping Status",
+        compute="_compute_fulfilment_shipping",
+        store=True,
+        index=True,
+    )
+
+    @api.depends(
+        "product_uom_qty",
+        "qty_delivered",
+        "qty_delivered_method",
+        "state",
+        "display_type",
+    )
+    def _compute_fulfilment_shipping(self):
+        for line in self:
+            rounding = line.product_uom.rounding or 0.01
+            if (
+                line.display_type
+                or line.qty_delivered_method != "stock_move"
+                or line.state != "sale"
+            ):
+                line.fulfilment_qty_remaining = 0.0
+                line.fulfilment_shipping_status = "none"
+                continue
+            remaining = max(line.product_uom_qty - line.qty_delivered, 0.0)
+            line.fulfilment_qty_remaining = remaining
+            if float_is_zero(remaining, precision_rounding=rounding):
+                line.fulfilment_shipping_status = "shipped"
+            elif (
+                float_compare(line.qty_delivered, 0.0, precision_rounding=rounding) > 0
+            ):
+                line.fulfilment_shipping_status = "partial"
+            else:
+                line.fulfilment_shipping_status = "to_ship"
+
+    def _fulfilment_open_moves(self):
+        """Outgoing moves of the line still to ship, in deliveries not done."""
+        self.ensure_one()
+        return self.move_ids.filtered(
+            lambda move: (
+                move.state not in ("draft", "done", "cancel")
+                and move.picking_id
+                and move.picking_code == "outgoing"
+            )
+        )
+
+    def _fulfilment_qty_open(self):
+        """Quantity of the line in open deliveries, in the line's unit."""
+        self.ensure_one()
+        return sum(
+            move.product_uom._compute_quantity(move.product_uom_qty, self.product_uom)
+            for move in self._fulfilment_open_moves()
         )

@@ -2,13 +2,14 @@ import base64
 import logging
 import threading
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from datetime import timedelta, timezone
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, time, timedelta, timezone
 
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 from odoo.tools.pdf import merge_pdf
 
 from ..couriers import (
@@ -19,6 +20,7 @@ from ..couriers import (
     ShipmentRequest,
     ShipmentResult,
 )
+from ..couriers.base import MemoryTokenStore
 from .delivery_carrier import COURIER_TYPES
 from .fulfilment_courier_status import NORMALIZED_STATUSES
 from .fulfilment_shipment_attempt import ATTEMPT_STATES
@@ -71,6 +73,10 @@ def _with_label(client, result, request):
         except CourierError as exc:
             _logger.info("Label of %s not fetched again: %s", result.awb, exc.message)
     return result
+
+
+# Number of deliveries the picking screen lists at once.
+SCANNER_LIST_LIMIT = 80
 
 
 class StockPicking(models.Model):
@@ -171,6 +177,11 @@ class StockPicking(models.Model):
         self.sale_id.filtered(
             lambda order: order.is_delivery_overdue and order.delivery_status == "full"
         )._fulfilment_clear_overdue("delivery")
+        # Warehouse users receive the parcel; the return follows as a system
+        # event (the status history still records who validated).
+        self.filtered(
+            lambda p: p.fulfilment_rma_id and p.picking_type_code == "incoming"
+        ).fulfilment_rma_id.sudo()._on_return_received()
         return result
 
     # ------------------------------------------------------------
@@ -312,39 +323,46 @@ class StockPicking(models.Model):
             outcome = _call_courier(self._fulfilment_prepare_shipment())
         return self._fulfilment_finish_shipment(outcome)
 
-    def _fulfilment_prepare_shipment(self):
-        """Claim the delivery, decide create or look-up, build the request."""
-        self.ensure_one()
-        job, attempt_values = self._fulfilment_claim_shipment()
-        self.env["fulfilment.shipment.attempt"]._write_detached(self.id, attempt_values)
-        return self._fulfilment_shipment_job(job)
+    def _fulfilment_prepare_shipment(self, batch=None):
+        """Claim the delivery, decide create or look-up, build the request.
 
-    def _fulfilment_claim_shipment(self):
-        """Lock the delivery and decide between creating and looking up.
-
-        :return: (job, values of the attempt to record before calling)
-        :raise UserError: when the delivery is being sent right now
+        :param batch: when sending many deliveries, a dict shared by the batch:
+            the rows are locked and the attempts read and written for all of
+            them at once by ``_fulfilment_send_batch``.
         """
         self.ensure_one()
         carrier = self.carrier_id
+        if batch is None:
+            self._fulfilment_lock_rows()
+            attempt = (
+                self.env["fulfilment.shipment.attempt"]
+                .sudo()
+                .search([("picking_id", "=", self.id)], limit=1)
+            )
+        else:
+            attempt = batch["attempts"].get(
+                self.id, self.env["fulfilment.shipment.attempt"]
+            )
+        return self._fulfilment_plan_shipment(carrier, attempt, batch)
+
+    def _fulfilment_lock_rows(self):
+        """Hold the deliveries' rows for this transaction: a second click or a
+        second worker stops here instead of calling the courier again."""
         try:
             # Hold the delivery's row for this transaction: a second click or a
             # second worker stops here instead of calling the courier again.
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM stock_picking WHERE id = %s "
+                    "SELECT id FROM stock_picking WHERE id IN %s "
                     "FOR NO KEY UPDATE NOWAIT",
-                    [self.id],
+                    [tuple(self.ids)],
                 )
         except psycopg2.errors.LockNotAvailable as exc:
             raise UserError(
-                _("%s is being sent to the courier right now.", self.name)
+                _("%s is being sent to the courier right now.", self[:1].name)
             ) from exc
-        attempt = (
-            self.env["fulfilment.shipment.attempt"]
-            .sudo()
-            .search([("picking_id", "=", self.id)], limit=1)
-        )
+
+    def _fulfilment_plan_shipment(self, carrier, attempt, batch):
         now = fields.Datetime.now()
         job = {"picking_id": self.id, "since": None, "known_awb": None}
         if attempt.state == "sending":
@@ -362,36 +380,44 @@ class StockPicking(models.Model):
             key = attempt.idempotency_key
         else:
             key = uuid.uuid4().hex
-        job["key"] = key
-        return job, {
+        sending = {
             "carrier_id": carrier.id,
             "idempotency_key": key,
             "state": "sending",
             "attempted_at": now,
             "error": False,
         }
-
-    def _fulfilment_shipment_job(self, job, connection=None):
-        """Complete ``job`` with the request and a client that runs without the
-        database (in a thread).
-
-        :param connection: ``delivery.carrier._fulfilment_connection()`` to share
-            a session and a token between the jobs of a batch
-        """
-        self.ensure_one()
-        carrier = self.carrier_id
-        connection = connection or carrier._fulfilment_connection()
+        if batch is None:
+            self.env["fulfilment.shipment.attempt"]._write_detached(self.id, sending)
+            token = carrier._fulfilment_client().token_store.get()
+        else:
+            batch["sending"][self.id] = sending
+            if carrier not in batch["tokens"]:
+                batch["tokens"][carrier] = (
+                    carrier._fulfilment_client().token_store.get()
+                )
+            token = batch["tokens"][carrier]
+        session = None
+        if batch is not None:
+            if carrier not in batch.setdefault("sessions", {}):
+                batch["sessions"][carrier] = carrier._fulfilment_session(
+                    BULK_CONCURRENCY
+                )
+            session = batch["sessions"][carrier]
         exchanges = []
+        token_store = MemoryTokenStore()
+        token_store._value = token
         job.update(
             {
+                "key": key,
                 "exchanges": exchanges,
-                "token_store": connection["token_store"],
-                "initial_token": connection["initial_token"],
-                "request": self._fulfilment_shipment_request(job["key"]),
+                "token_store": token_store,
+                "initial_token": token_store.get(),
+                "request": self._fulfilment_shipment_request(key),
                 "client": carrier._fulfilment_client(
                     on_exchange=lambda *args: exchanges.append(args),
-                    session=connection["session"],
-                    token_store=connection["token_store"],
+                    token_store=token_store,
+                    session=session,
                 ),
             }
         )
@@ -402,18 +428,23 @@ class StockPicking(models.Model):
         self.ensure_one()
         job = outcome["job"]
         carrier = self.carrier_id
-        if not outcome.get("recorded"):
-            # A batch records all its outcomes at once (_fulfilment_send_batch).
+        recorded = self.env.context.get("fulfilment_recorded")
+        if not recorded:
             self.env["fulfilment.courier.log"]._store_detached(
                 carrier, self, job["exchanges"]
             )
-            carrier._fulfilment_keep_token(job["token_store"], job["initial_token"])
-            self.env["fulfilment.shipment.attempt"]._write_detached(
-                self.id, self._fulfilment_attempt_result(outcome)
-            )
+        if (
+            job["token_store"].get() != job["initial_token"]
+            and job["token_store"].get()
+        ):
+            carrier._fulfilment_client().token_store.set(*job["token_store"].get())
         if "error" in outcome:
-            raise UserError(self._fulfilment_failure_message(outcome))
+            raise UserError(self._fulfilment_record_failure(outcome)[0])
         result = outcome["result"]
+        if not recorded:
+            self.env["fulfilment.shipment.attempt"]._write_detached(
+                self.id, {"state": "sent", "awb": result.awb, "error": False}
+            )
         price = self._fulfilment_company_price(result.price, result.currency)
         values = {
             "fulfilment_courier_price": price,
@@ -455,33 +486,32 @@ class StockPicking(models.Model):
             "tracking_number": result.awb,
         }
 
-    def _fulfilment_failure_message(self, outcome):
-        """The operator's wording around the courier's refusal or silence."""
+    def _fulfilment_record_failure(self, outcome):
+        """Keep the courier's refusal on the delivery; return the message."""
         self.ensure_one()
         carrier = self.carrier_id
+        error = outcome["error"]
         if outcome.get("timeout"):
-            return _(
+            message = _(
                 "%(courier)s did not answer in time. The shipment may exist at the "
                 "courier: sending again first looks it up, so no second AWB is "
                 "created.",
                 courier=carrier.name,
             )
-        return _(
-            "%(courier)s refused the shipment of %(picking)s: %(reason)s",
-            courier=carrier.name,
-            picking=self.name,
-            reason=outcome["error"].message,
-        )
-
-    def _fulfilment_attempt_result(self, outcome):
-        """Values of the attempt once the courier has answered (or not)."""
-        self.ensure_one()
-        if "error" not in outcome:
-            return {"state": "sent", "awb": outcome["result"].awb, "error": False}
-        return {
-            "state": "unknown" if outcome.get("timeout") else "failed",
-            "error": self._fulfilment_failure_message(outcome),
-        }
+            state = "unknown"
+        else:
+            message = _(
+                "%(courier)s refused the shipment of %(picking)s: %(reason)s",
+                courier=carrier.name,
+                picking=self.name,
+                reason=error.message,
+            )
+            state = "failed"
+        if self.env.context.get("fulfilment_recorded") is None:
+            self.env["fulfilment.shipment.attempt"]._write_detached(
+                self.id, {"state": state, "error": message}
+            )
+        return message, {"state": state, "error": message}
 
     def _fulfilment_update_order_courier_cost(self):
         """The order's courier cost is what its AWBs cost (feeds the profit)."""
@@ -565,84 +595,88 @@ class StockPicking(models.Model):
     def _fulfilment_send_batch(self):
         """Send many deliveries: courier calls in parallel, bookkeeping in order.
 
-        The attempts are recorded in one transaction before the calls and the
-        couriers' answers in one transaction after them (not one per delivery);
-        each carrier's calls share one HTTP session and one token.
+        The rows are claimed and the attempts recorded for the whole batch at
+        once (two short transactions of their own), then each delivery's answer
+        is booked through Odoo's ``send_to_shipper``.
 
         :return: list of (picking, success, message)
         """
         results = []
+        self.env.cr.execute(
+            "SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        claimed = self.browse(row[0] for row in self.env.cr.fetchall())
+        for picking in self - claimed:
+            results.append(
+                (
+                    picking,
+                    False,
+                    _("%s is being sent to the courier right now.", picking.name),
+                )
+            )
+        batch = {
+            "attempts": {
+                attempt.picking_id.id: attempt
+                for attempt in self.env["fulfilment.shipment.attempt"]
+                .sudo()
+                .search([("picking_id", "in", claimed.ids)])
+            },
+            "sending": {},
+            "tokens": {},
+        }
         jobs = []
-        attempts = {}
-        connections = {}
-        for picking in self:
+        for picking in claimed:
             try:
-                job, attempt_values = picking._fulfilment_claim_shipment()
+                jobs.append(picking._fulfilment_prepare_shipment(batch=batch))
             except UserError as exc:
                 results.append((picking, False, exc.args[0]))
-                continue
-            attempts[picking.id] = attempt_values
-            carrier = picking.carrier_id
-            if carrier not in connections:
-                connections[carrier] = carrier._fulfilment_connection(
-                    pool_size=BULK_CONCURRENCY
-                )
-            jobs.append(picking._fulfilment_shipment_job(job, connections[carrier]))
-        self.env["fulfilment.shipment.attempt"]._write_many_detached(attempts)
+        self.env["fulfilment.shipment.attempt"]._write_detached_many(batch["sending"])
         with ThreadPoolExecutor(max_workers=BULK_CONCURRENCY) as pool:
-            pending = {pool.submit(_call_courier, job) for job in jobs}
-            while pending:
-                # Record what has come back while the other calls run.
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                outcomes = [future.result() for future in done]
-                self._fulfilment_record_outcomes(outcomes)
-                results.extend(
-                    self.browse(outcome["job"]["picking_id"])._fulfilment_book_outcome(
-                        outcome
-                    )
-                    for outcome in outcomes
+            outcomes = list(pool.map(_call_courier, jobs))
+        booked = {}
+        for outcome in outcomes:
+            job = outcome["job"]
+            picking = self.browse(job["picking_id"])
+            if "error" in outcome:
+                message, booked[picking.id] = picking.with_context(
+                    fulfilment_recorded=True
+                )._fulfilment_record_failure(outcome)
+                results.append((picking, False, message))
+            else:
+                booked[picking.id] = {
+                    "state": "sent",
+                    "awb": outcome["result"].awb,
+                    "error": False,
+                }
+        self.env["fulfilment.courier.log"]._store_detached_many(
+            [
+                (
+                    self.browse(o["job"]["picking_id"]).carrier_id,
+                    self.browse(o["job"]["picking_id"]),
+                    o["job"]["exchanges"],
                 )
-        for carrier, connection in connections.items():
-            carrier._fulfilment_keep_token(
-                connection["token_store"], connection["initial_token"]
-            )
-        position = {picking_id: index for index, picking_id in enumerate(self.ids)}
-        return sorted(results, key=lambda result: position[result[0].id])
-
-    def _fulfilment_book_outcome(self, outcome):
-        """Finish one delivery of a batch from its recorded courier outcome.
-
-        :return: (picking, success, message)
-        """
-        self.ensure_one()
-        if "error" in outcome:
-            return (self, False, self._fulfilment_failure_message(outcome))
-        try:
-            with self.env.cr.savepoint():
-                self.with_context(
-                    fulfilment_outcomes={self.id: outcome}
-                ).send_to_shipper()
-        except UserError as exc:
-            return (self, False, exc.args[0])
-        return (self, True, _("AWB %s created.", self.carrier_tracking_ref))
-
-    def _fulfilment_record_outcomes(self, outcomes):
-        """Exchanges and attempt results of a batch, in one transaction of its own."""
-        with self.env.registry.cursor() as cr:
-            cr.execute("SET LOCAL lock_timeout = '5s'")
-            env = self.env(cr=cr, su=True)
-            attempts = {}
-            for outcome in outcomes:
-                job = outcome["job"]
-                picking = self.browse(job["picking_id"])
-                env["fulfilment.courier.log"]._store(
-                    picking.carrier_id, picking, job["exchanges"]
+                for o in outcomes
+            ]
+        )
+        self.env["fulfilment.shipment.attempt"]._write_detached_many(booked)
+        for outcome in outcomes:
+            if "error" in outcome:
+                continue
+            picking = self.browse(outcome["job"]["picking_id"])
+            try:
+                with self.env.cr.savepoint():
+                    picking.with_context(
+                        fulfilment_outcomes={picking.id: outcome},
+                        fulfilment_recorded=True,
+                    ).send_to_shipper()
+            except UserError as exc:
+                results.append((picking, False, exc.args[0]))
+            else:
+                results.append(
+                    (picking, True, _("AWB %s created.", picking.carrier_tracking_ref))
                 )
-                attempts[picking.id] = picking._fulfilment_attempt_result(outcome)
-                outcome["recorded"] = True
-            env["fulfilment.shipment.attempt"]._write_many(attempts)
-            env.flush_all()
-        self.env["fulfilment.shipment.attempt"].invalidate_model()
+        return results
 
     def _fulfilment_cancel_awb(self):
         self.ensure_one()
@@ -827,3 +861,308 @@ class StockPicking(models.Model):
                 self.env.cr.commit()
             else:
                 break
+
+    fulfilment_rma_id = fields.Many2one(
+        "fulfilment.rma",
+        string="Return (RMA)",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+
+    def _create_backorder_picking(self):
+        # The rest of a partly received return still belongs to its RMA.
+        backorder = super()._create_backorder_picking()
+        if self.fulfilment_rma_id:
+            backorder.fulfilment_rma_id = self.fulfilment_rma_id
+        return backorder
+
+    def action_view_fulfilment_rma(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fulfilment.rma",
+            "view_mode": "form",
+            "res_id": self.fulfilment_rma_id.id,
+        }
+
+    # ------------------------------------------------------------
+    # Picking screen (client action order_fulfilment.picking_scanner)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _fulfilment_scanner_domain(
+        self, search=None, carrier_id=None, priority=None, scheduled_date=None
+    ):
+        """Domain of the deliveries ready to pick, filtered as on the screen."""
+        domain = [("picking_type_code", "=", "outgoing"), ("state", "=", "assigned")]
+        if carrier_id:
+            domain.append(("carrier_id", "=", int(carrier_id)))
+        if priority:
+            domain.append(("priority", "=", "1"))
+        if scheduled_date:
+            day_end = datetime.combine(fields.Date.to_date(scheduled_date), time.max)
+            domain.append(("scheduled_date", "<=", day_end))
+        if search:
+            # The picker may not read customers: match their names as superuser,
+            # the pickings themselves stay filtered by the picker's rules.
+            partners = (
+                self.env["res.partner"].sudo()._search([("name", "ilike", search)])
+            )
+            domain += [
+                "|",
+                "|",
+                ("name", "ilike", search),
+                ("origin", "ilike", search),
+                ("partner_id", "in", partners),
+            ]
+        return domain
+
+    @api.model
+    def fulfilment_scanner_pickings(
+        self, search=None, carrier_id=None, priority=None, scheduled_date=None
+    ):
+        """Deliveries ready to pick, for the list of the picking screen.
+
+        :return: dict with ``pickings`` (list of dicts) and ``carriers``
+        """
+        pickings = self.search(
+            self._fulfilment_scanner_domain(
+                search, carrier_id, priority, scheduled_date
+            ),
+            order="priority desc, scheduled_date, id",
+            limit=SCANNER_LIST_LIMIT,
+        )
+        carriers = (
+            self.env["delivery.carrier"].sudo().search_read([], ["name"], order="name")
+        )
+        return {
+            "pickings": [picking._fulfilment_scanner_header() for picking in pickings],
+            "carriers": carriers,
+        }
+
+    def fulfilment_scanner_data(self):
+        """The picking and its lines, for the picking view of the screen."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            **self._fulfilment_scanner_header(),
+            "lines": [
+                move._fulfilment_scanner_line()
+                for move in self._fulfilment_scanner_moves()
+            ],
+        }
+
+    def fulfilment_scan(self, barcode):
+        """Record one scan of a product, packaging or lot/serial barcode.
+
+        The matching line is incremented and saved at once; a wrong product, a
+        quantity beyond the demand or an unknown code changes nothing.
+
+        :return: dict with ``ok``, ``message`` (warning when not ok), ``line``
+            (the new state of the line scanned) and ``picking`` (the totals)
+        """
+        self.ensure_one()
+        self.check_access("write")
+        barcode = (barcode or "").strip()
+        if self.state not in ("assigned", "confirmed", "waiting"):
+            return self._fulfilment_scan_refused(
+                _("%(picking)s is not ready to pick.", picking=self.name)
+            )
+        move, quantity, lot, error = self._fulfilment_scan_match(barcode)
+        if error:
+            return self._fulfilment_scan_refused(error)
+        error = move._fulfilment_check_pick(quantity, lot)
+        if error:
+            return self._fulfilment_scan_refused(error, move)
+        move._fulfilment_pick(quantity, lot)
+        return {
+            "ok": True,
+            "message": "",
+            "line": move._fulfilment_scanner_line(),
+            "picking": self._fulfilment_scanner_totals(),
+        }
+
+    def fulfilment_scanner_validate(self, backorder=None):
+        """Validate what was scanned.
+
+        :param backorder: ``None`` to ask when the picking is short; ``True``
+            to ship what was picked and keep the rest in a backorder; ``False``
+            to ship what was picked and cancel the rest.
+        :return: dict with ``status``: ``short`` (ask), ``done`` (with the
+            backorder's name when one was created)
+        """
+        self.ensure_one()
+        self.check_access("write")
+        moves = self._fulfilment_open_moves()
+        if not any(moves.mapped("picked")):
+            raise UserError(
+                _(
+                    "Scan at least one item of %(picking)s before validating.",
+                    picking=self.name,
+                )
+            )
+        short = any(
+            float_compare(
+                move._fulfilment_picked_quantity(),
+                move.product_uom_qty,
+                precision_rounding=move.product_uom.rounding,
+            )
+            < 0
+            for move in moves
+        )
+        if short and backorder is None:
+            return {"status": "short"}
+        context = {"skip_backorder": True, "skip_sms": True, "skip_expired": True}
+        if short and not backorder:
+            context["picking_ids_not_to_backorder"] = self.ids
+        # Validation values the stock (costs) and updates the sale order, which
+        # a picker may not read: it runs as superuser once the picker's access
+        # to this delivery has been checked above; the chatter still names the picker.
+        result = self.sudo().with_context(**context).button_validate()
+        if isinstance(result, dict):
+            # Another confirmation Odoo would ask for (e.g. a setting of the company).
+            raise UserError(
+                _(
+                    "%(picking)s needs a confirmation that only the back office "
+                    "can give.",
+                    picking=self.name,
+                )
+            )
+        backorders = self.backorder_ids
+        return {
+            "status": "done",
+            "state": self.state,
+            "backorders": backorders.mapped("name"),
+        }
+
+    def _fulfilment_open_moves(self):
+        return self.move_ids.filtered(lambda move: move.state != "cancel")
+
+    def _fulfilment_scanner_moves(self):
+        """The lines of the screen, in walking order: by location, then product."""
+        return self._fulfilment_open_moves().sorted(
+            lambda move: (
+                move.location_id.complete_name or "",
+                move.product_id.display_name or "",
+                move.id,
+            )
+        )
+
+    def _fulfilment_scanner_header(self):
+        """Shipping name and address only: the picker may not read the customer."""
+        self.ensure_one()
+        partner = self.sudo().partner_id
+        return {
+            "id": self.id,
+            "name": self.name,
+            "origin": self.origin or "",
+            "state": self.state,
+            "priority": self.priority == "1",
+            "scheduled_date": fields.Datetime.to_string(self.scheduled_date),
+            "carrier": self.sudo().carrier_id.name or "",
+            "shipping_name": partner.name or "",
+            "shipping_address": partner._display_address(without_company=True).strip()
+            if partner
+            else "",
+            **self._fulfilment_scanner_totals(),
+        }
+
+    def _fulfilment_scanner_totals(self):
+        self.ensure_one()
+        moves = self._fulfilment_open_moves()
+        return {
+            "demand": sum(moves.mapped("product_uom_qty")),
+            "picked": sum(move._fulfilment_picked_quantity() for move in moves),
+            "line_count": len(moves),
+        }
+
+    def _fulfilment_scan_match(self, barcode):
+        """Find the move a barcode is for.
+
+        :return: (move, quantity in the move's unit, lot, error message)
+        """
+        moves = self._fulfilment_open_moves()
+        if not barcode:
+            return None, 0, None, _("Empty barcode.")
+        for move in moves:
+            if move.product_id.barcode == barcode:
+                if move.has_tracking == "serial":
+                    return (
+                        None,
+                        0,
+                        None,
+                        _(
+                            "%(product)s is tracked by serial number: "
+                            "scan the serial number.",
+                            product=move.product_id.display_name,
+                        ),
+                    )
+                return move, 1.0, None, None
+        packaging = self.env["product.packaging"].search(
+            [("barcode", "=", barcode), ("product_id", "in", moves.product_id.ids)],
+            limit=1,
+        )
+        if packaging:
+            move = moves.filtered(lambda m: m.product_id == packaging.product_id)[:1]
+            quantity = packaging.product_uom_id._compute_quantity(
+                packaging.qty, move.product_uom
+            )
+            return move, quantity, None, None
+        lot = self.env["stock.lot"].search(
+            [
+                ("name", "=", barcode),
+                ("product_id", "in", moves.product_id.ids),
+                ("company_id", "in", [self.company_id.id, False]),
+            ],
+            limit=1,
+        )
+        if lot:
+            move = moves.filtered(lambda m: m.product_id == lot.product_id)[:1]
+            return move, 1.0, lot, None
+        # The picker may not read products outside the deliveries: name the
+        # product scanned by mistake all the same.
+        product = (
+            self.env["product.product"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("barcode", "=", barcode),
+                    ("packaging_ids.barcode", "=", barcode),
+                ],
+                limit=1,
+            )
+        )
+        if product:
+            return (
+                None,
+                0,
+                None,
+                _(
+                    "Wrong product: %(product)s is not in %(picking)s.",
+                    product=product.display_name,
+                    picking=self.name,
+                ),
+            )
+        if self.env["stock.lot"].sudo().search_count([("name", "=", barcode)], limit=1):
+            return (
+                None,
+                0,
+                None,
+                _(
+                    "Wrong product: lot/serial %(lot)s is not for a product "
+                    "of %(picking)s.",
+                    lot=barcode,
+                    picking=self.name,
+                ),
+            )
+        return None, 0, None, _("Unknown barcode: %(barcode)s", barcode=barcode)
+
+    def _fulfilment_scan_refused(self, message, move=None):
+        return {
+            "ok": False,
+            "message": message,
+            "line": move._fulfilment_scanner_line() if move else False,
+            "picking": self._fulfilment_scanner_totals(),
+        }

@@ -45,6 +45,8 @@ install_system_packages() {
     command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
     command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+    # Odoo's browser tests (the picking screen tour) drive a headless Chromium.
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ ${#missing[@]} -gt 0 ]; then
         log "Installing Debian packages: ${missing[*]}"
         as_root apt-get update -qq

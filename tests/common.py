@@ -126,3 +126,97 @@ class FulfilmentCommon(TransactionCase):
             move.quantity = move.product_uom_qty
             move.picked = True
         return pickings.button_validate()
+
+
+class PickingScannerCommon(FulfilmentCommon):
+    """A picker, products with barcodes, packaging and serials, and a helper
+    that confirms an order into a delivery ready to pick."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.picker = new_test_user(
+            cls.env,
+            login="fulfilment_picker",
+            password="fulfilment_picker",
+            name="Petru Picker",
+            email="petru@example.com",
+            groups="order_fulfilment.group_picker",
+        )
+        cls.product.barcode = "5940000000011"
+        cls.packaging = cls.env["product.packaging"].create(
+            {
+                "name": "Box of 6",
+                "product_id": cls.product.id,
+                "qty": 6,
+                "barcode": "5940000000066",
+            }
+        )
+        cls.cable = cls.env["product.product"].create(
+            {
+                "name": "USB-C Cable",
+                "type": "consu",
+                "is_storable": True,
+                "barcode": "5940000000028",
+                "list_price": 20.0,
+                "standard_price": 4.0,
+            }
+        )
+        cls.phone = cls.env["product.product"].create(
+            {
+                "name": "Smartphone X1",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "barcode": "5940000000035",
+                "list_price": 900.0,
+                "standard_price": 600.0,
+            }
+        )
+        cls.not_ordered = cls.env["product.product"].create(
+            {
+                "name": "Phone Case",
+                "type": "consu",
+                "is_storable": True,
+                "barcode": "5940000000042",
+            }
+        )
+        stock = cls.warehouse.lot_stock_id
+        cls.env["stock.quant"]._update_available_quantity(cls.cable, stock, 50)
+        cls.serials = cls.env["stock.lot"].create(
+            [
+                {"name": f"SN-X1-{number}", "product_id": cls.phone.id}
+                for number in range(1, 4)
+            ]
+        )
+        for serial in cls.serials:
+            cls.env["stock.quant"]._update_available_quantity(
+                cls.phone, stock, 1, lot_id=serial
+            )
+
+    @classmethod
+    def _create_delivery(cls, quantities, partner=None):
+        """Confirm an order of ``{product: quantity}``; return it and its delivery."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "tax_id": False,
+                        }
+                    )
+                    for product, quantity in quantities.items()
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.action_assign()
+        return order, picking
+
+    @staticmethod
+    def _move(picking, product):
+        return picking.move_ids.filtered(lambda move: move.product_id == product)

@@ -1,0 +1,21 @@
+from odoo import models
+from odoo.http import request
+
+from .ir_http import SESSION_KEY
+
+
+class Website(models.Model):
+    _inherit = "website"
+
+    def sale_get_order(self, force_create=False):
+        """Attach the visitor's touches to the cart as soon as it exists."""
+        order = super().sale_get_order(force_create=force_create)
+        if (
+            order
+            and request
+            and order.state == "draft"
+            and request.session.get(SESSION_KEY)
+            and not self.env.cr.readonly
+        ):
+            order.sudo()._fulfilment_add_touches(request.session[SESSION_KEY])
+        return order

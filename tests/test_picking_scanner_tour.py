@@ -1,0 +1,33 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import PickingScannerCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPickingScannerTour(PickingScannerCommon, HttpCase):
+    def test_picker_scans_delivery_in_browser(self):
+        """A picker scans a delivery in the browser (wrong code, beyond demand),
+        ships it short with a backorder, and the order lines show what left."""
+        partner = self.env["res.partner"].create(
+            {"name": "Tour Client", "street": "Str. Lunga 5", "city": "Cluj-Napoca"}
+        )
+        order, picking = self._create_delivery(
+            {self.product: 3, self.cable: 2}, partner=partner
+        )
+
+        self.start_tour(
+            "/odoo", "order_fulfilment_picking_scanner", login="fulfilment_picker"
+        )
+
+        self.assertEqual(picking.state, "done")
+        backorder = picking.backorder_ids
+        self.assertEqual(backorder.move_ids.product_id, self.product)
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1)
+        self.assertEqual(backorder.state, "assigned")
+        earbuds, cable = order.order_line
+        self.assertEqual(
+            (earbuds.qty_delivered, earbuds.fulfilment_qty_remaining), (2, 1)
+        )
+        self.assertEqual(earbuds.fulfilment_shipping_status, "partial")
+        self.assertEqual((cable.qty_delivered, cable.fulfilment_qty_remaining), (2, 0))
+        self.assertEqual(cable.fulfilment_shipping_status, "shipped")
