@@ -136,6 +136,13 @@ class DeliveryCarrier(models.Model):
         help="Shared secret that signs the tracking events pushed to this carrier's "
         "webhook.",
     )
+    fulfilment_tracking_synced_at = fields.Datetime(
+        string="Tracking Synchronised Until",
+        copy=False,
+        readonly=True,
+        help="End of the last tracking poll. Couriers with a change feed "
+        "(Sameday, Cargus) are then asked only for what changed since.",
+    )
     fulfilment_webhook_url = fields.Char(
         compute="_compute_fulfilment_webhook_url", string="Webhook URL"
     )
@@ -239,12 +246,16 @@ class DeliveryCarrier(models.Model):
             "location_id": carrier.fulfilment_pickup_point or "0",
         }
 
-    def _fulfilment_client(self, on_exchange=None, session=None, token_store=None):
-        """The plain-Python client of this carrier's courier."""
+    def _fulfilment_client_class(self):
         self.ensure_one()
         if self.delivery_type not in CLIENTS:
             raise UserError(_("%s is not connected to a courier API.", self.name))
-        return CLIENTS[self.delivery_type](
+        return CLIENTS[self.delivery_type]
+
+    def _fulfilment_client(self, on_exchange=None, session=None, token_store=None):
+        """The plain-Python client of this carrier's courier."""
+        self.ensure_one()
+        return self._fulfilment_client_class()(
             self._fulfilment_base_url(),
             self._fulfilment_credentials(),
             timeout=self.fulfilment_timeout or 30.0,
@@ -252,6 +263,17 @@ class DeliveryCarrier(models.Model):
             token_store=token_store or _CarrierTokenStore(self),
             on_exchange=on_exchange,
         )
+
+    def _fulfilment_session(self, pool_size):
+        """An HTTP session whose connections the calls of a batch reuse (no new
+        TCP and TLS handshake per parcel), up to ``pool_size`` at once."""
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=pool_size, pool_maxsize=pool_size
+        )
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
 
     # ------------------------------------------------------------
     # Provider contract (see delivery/models/delivery_carrier.py)

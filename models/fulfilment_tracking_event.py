@@ -108,22 +108,46 @@ class FulfilmentTrackingEvent(models.Model):
         return created
 
     def _apply_to_pickings(self):
-        """Latest status on the delivery; order events through the status engine."""
-        for picking, events in self.grouped("picking_id").items():
-            latest = events.sorted(lambda e: (e.date, e.id))[-1]
-            known = events.filtered(lambda e: e.normalized_status != "unknown")
-            if known:
-                latest = known.sorted(lambda e: (e.date, e.id))[-1]
-            picking.write(
-                {
-                    "fulfilment_tracking_status": latest.normalized_status,
-                    "fulfilment_tracking_final": latest.is_final,
-                }
+        """Latest status on the delivery; order events through the status engine.
+
+        Events can arrive late or out of order (a delta window overlapping the
+        previous one, a webhook replaying history): an event older than the
+        newest one already known for the delivery is kept in the history but
+        neither rewinds the delivery's status nor moves the order back.
+        """
+        pickings = self.picking_id
+        newest_known = dict(
+            self._read_group(
+                [
+                    ("picking_id", "in", pickings.ids),
+                    ("id", "not in", self.ids),
+                    ("normalized_status", "!=", "unknown"),
+                ],
+                ["picking_id"],
+                ["date:max"],
             )
+        )
+        for picking, events in self.grouped("picking_id").items():
+            previous = newest_known.get(picking)
+            fresh = events.filtered(
+                lambda e, previous=previous: (
+                    e.normalized_status != "unknown"
+                    and (not previous or e.date >= previous)
+                )
+            ).sorted(lambda e: (e.date, e.id))
+            if fresh:
+                picking.write(
+                    {
+                        "fulfilment_tracking_status": fresh[-1].normalized_status,
+                        "fulfilment_tracking_final": fresh[-1].is_final,
+                    }
+                )
+            elif not previous and not picking.fulfilment_tracking_status:
+                picking.fulfilment_tracking_status = "unknown"
             order = picking.sale_id
             if not order:
                 continue
-            for event in known.sorted(lambda e: (e.date, e.id)):
+            for event in fresh:
                 order_event = STATUS_EVENTS.get(event.normalized_status)
                 if order_event:
                     order._fulfilment_trigger_event(

@@ -21,6 +21,7 @@ from ..couriers import (
     ShipmentResult,
 )
 from ..couriers.base import MemoryTokenStore
+from .delivery_carrier import COURIER_TYPES
 from .fulfilment_courier_status import NORMALIZED_STATUSES
 from .fulfilment_shipment_attempt import ATTEMPT_STATES
 
@@ -30,6 +31,11 @@ BULK_CONCURRENCY = 8  # simultaneous calls to one courier during bulk sending
 BULK_SYNC_LIMIT = 20  # more deliveries than this are sent in the background
 BULK_BATCH = 50  # deliveries per transaction of the background job
 TRACKING_BATCH = 50  # AWBs per tracking call
+# Change feeds (Sameday, Cargus) are read from the last poll minus an overlap,
+# for events the courier records late; older than the age limit, every AWB is
+# asked for again.
+TRACKING_DELTA_OVERLAP = timedelta(minutes=30)
+TRACKING_DELTA_MAX_AGE = timedelta(days=1)
 
 
 def _call_courier(job):
@@ -104,6 +110,9 @@ class StockPicking(models.Model):
     )
     fulfilment_parcel_id = fields.Char(copy=False, readonly=True)
     fulfilment_label_id = fields.Many2one("ir.attachment", string="Label", copy=False)
+    fulfilment_log_count = fields.Integer(
+        compute="_compute_fulfilment_log_count", groups="order_fulfilment.group_manager"
+    )
 
     # Tracking
     fulfilment_tracking_event_ids = fields.One2many(
@@ -129,6 +138,15 @@ class StockPicking(models.Model):
             picking.fulfilment_attempt_id = attempt
             picking.fulfilment_shipment_state = attempt.state
             picking.fulfilment_shipment_error = attempt.error
+
+    def _compute_fulfilment_log_count(self):
+        counts = dict(
+            self.env["fulfilment.courier.log"]._read_group(
+                [("picking_id", "in", self.ids)], ["picking_id"], ["__count"]
+            )
+        )
+        for picking in self:
+            picking.fulfilment_log_count = counts.get(picking, 0)
 
     @api.depends("carrier_id", "carrier_tracking_ref")
     def _compute_fulfilment_tracking_url(self):
@@ -234,6 +252,15 @@ class StockPicking(models.Model):
             "target": "new",
             "context": {"default_picking_id": self.id},
         }
+
+    def action_fulfilment_view_logs(self):
+        """What was exchanged with the courier about this delivery."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_courier_log_action"
+        )
+        action["domain"] = [("picking_id", "=", self.id)]
+        return action
 
     def action_fulfilment_refresh_tracking(self):
         self._fulfilment_update_tracking()
@@ -370,6 +397,13 @@ class StockPicking(models.Model):
                     carrier._fulfilment_client().token_store.get()
                 )
             token = batch["tokens"][carrier]
+        session = None
+        if batch is not None:
+            if carrier not in batch.setdefault("sessions", {}):
+                batch["sessions"][carrier] = carrier._fulfilment_session(
+                    BULK_CONCURRENCY
+                )
+            session = batch["sessions"][carrier]
         exchanges = []
         token_store = MemoryTokenStore()
         token_store._value = token
@@ -383,6 +417,7 @@ class StockPicking(models.Model):
                 "client": carrier._fulfilment_client(
                     on_exchange=lambda *args: exchanges.append(args),
                     token_store=token_store,
+                    session=session,
                 ),
             }
         )
@@ -679,7 +714,11 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------
 
     def _fulfilment_update_tracking(self):
-        """Ask the couriers for the events of these deliveries."""
+        """Ask the couriers for the events of these deliveries, AWB by AWB.
+
+        :return: whether every courier answered
+        """
+        complete = True
         events_model = self.env["fulfilment.tracking.event"]
         for carrier, pickings in (
             self.filtered(
@@ -701,46 +740,87 @@ class StockPicking(models.Model):
                     _logger.warning(
                         "Tracking at %s failed: %s", carrier.name, exc.message
                     )
+                    complete = False
                     break
                 events_model._store(
                     by_awb, [event for events in tracked.values() for event in events]
                 )
             self.env["fulfilment.courier.log"]._store_detached(carrier, None, exchanges)
+        return complete
+
+    def _fulfilment_track_delta(self, carrier, since, until):
+        """Events of these deliveries from the courier's change feed, in one pass.
+
+        One request per window of the feed instead of one per AWB; events of
+        deliveries outside ``self`` (finished, other shops) are ignored.
+
+        :return: whether the courier answered
+        """
+        exchanges = []
+        client = carrier._fulfilment_client(
+            on_exchange=lambda *args: exchanges.append(args)
+        )
+        try:
+            events = client.track_delta(
+                since.replace(tzinfo=timezone.utc), until.replace(tzinfo=timezone.utc)
+            )
+        except CourierError as exc:
+            _logger.warning("Tracking feed of %s failed: %s", carrier.name, exc.message)
+            return False
+        finally:
+            self.env["fulfilment.courier.log"]._store_detached(carrier, None, exchanges)
+        by_awb = {picking.carrier_tracking_ref: picking for picking in self}
+        self.env["fulfilment.tracking.event"]._store(
+            by_awb, [event for event in events if event.awb in by_awb]
+        )
+        return True
+
+    @api.model
+    def _fulfilment_active_shipments_domain(self):
+        """Deliveries whose parcel is still on its way at a courier with an API."""
+        courier_types = [code for code, _label in COURIER_TYPES]
+        recent = fields.Datetime.subtract(fields.Datetime.now(), days=60)
+        return [
+            ("carrier_tracking_ref", "!=", False),
+            ("carrier_id.delivery_type", "in", courier_types),
+            ("fulfilment_tracking_final", "=", False),
+            ("state", "!=", "cancel"),
+            "|",
+            ("state", "!=", "done"),
+            ("date_done", ">=", recent),
+        ]
 
     @api.model
     def _cron_fulfilment_track_shipments(self):
-        """Poll the couriers for the shipments still on their way."""
-        pickings = self.search(
-            [
-                ("carrier_tracking_ref", "!=", False),
-                (
-                    "carrier_id.delivery_type",
-                    "in",
-                    ["fan_courier", "sameday", "cargus", "gls"],
-                ),
-                ("fulfilment_tracking_final", "=", False),
-                ("state", "!=", "cancel"),
-                (
-                    "date_done",
-                    ">=",
-                    fields.Datetime.subtract(fields.Datetime.now(), days=60),
-                ),
-            ]
-        ) | self.search(
-            [
-                ("carrier_tracking_ref", "!=", False),
-                (
-                    "carrier_id.delivery_type",
-                    "in",
-                    ["fan_courier", "sameday", "cargus", "gls"],
-                ),
-                ("fulfilment_tracking_final", "=", False),
-                ("state", "not in", ("done", "cancel")),
-            ]
-        )
+        """Poll the couriers for the shipments still on their way.
+
+        Couriers with a change feed are asked what changed since the last poll
+        (with an overlap; known events are skipped); the others, and a feed
+        left unread for too long, are asked AWB by AWB in batches. Each courier
+        is committed on its own, so one courier failing delays nobody else.
+        """
         testing = getattr(threading.current_thread(), "testing", False)
-        for index in range(0, len(pickings), TRACKING_BATCH):
-            pickings[index : index + TRACKING_BATCH]._fulfilment_update_tracking()
+        pickings = self.search(self._fulfilment_active_shipments_domain())
+        for carrier, carrier_pickings in pickings.grouped("carrier_id").items():
+            started = fields.Datetime.now()
+            synced = carrier.fulfilment_tracking_synced_at
+            if (
+                carrier._fulfilment_client_class().supports_delta
+                and synced
+                and synced >= started - TRACKING_DELTA_MAX_AGE
+            ):
+                complete = carrier_pickings._fulfilment_track_delta(
+                    carrier, synced - TRACKING_DELTA_OVERLAP, started
+                )
+            else:
+                complete = True
+                for index in range(0, len(carrier_pickings), TRACKING_BATCH):
+                    batch = carrier_pickings[index : index + TRACKING_BATCH]
+                    complete = batch._fulfilment_update_tracking() and complete
+                    if not testing:
+                        self.env.cr.commit()
+            if complete:
+                carrier.sudo().fulfilment_tracking_synced_at = started
             if not testing:
                 self.env.cr.commit()
 

@@ -2,6 +2,7 @@ import base64
 import io
 import json
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PyPDF2 import PdfFileReader
 
@@ -19,6 +20,12 @@ from odoo.addons.order_fulfilment.couriers.fakes import (
 from .common import FulfilmentCommon
 
 ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+def courier_now():
+    """The couriers' wall-clock time (Bucharest), as the fakes record events."""
+    return datetime.now(BUCHAREST).replace(tzinfo=None, microsecond=0)
 
 
 class CourierCase:
@@ -107,21 +114,41 @@ class CourierCase:
         order, picking = self._confirmed_delivery()
         picking.action_fulfilment_send_to_courier()
         awb = picking.carrier_tracking_ref
-        now = datetime.now().replace(microsecond=0)
-        self.fake.add_event(awb, self.picked_up_code, "Picked up", "Bucuresti", now)
+        now = courier_now()
+        self.fake.add_event(
+            awb, self.picked_up_code, "Picked up", "Bucuresti", now - timedelta(hours=2)
+        )
         self.env["stock.picking"]._cron_fulfilment_track_shipments()
         self.assertEqual(order.fulfilment_status_id, self.status_shipping)
         self.assertIn(
             self.picked_up_status,
             picking.fulfilment_tracking_event_ids.mapped("normalized_status"),
         )
-        self.fake.add_event(
-            awb, self.delivered_code, "Delivered", "Bucuresti", now + timedelta(hours=5)
-        )
+        self.fake.add_event(awb, self.delivered_code, "Delivered", "Bucuresti", now)
         self.env["stock.picking"]._cron_fulfilment_track_shipments()
         count = len(picking.fulfilment_tracking_event_ids)
         self.env["stock.picking"]._cron_fulfilment_track_shipments()
         self.assertEqual(len(picking.fulfilment_tracking_event_ids), count)
+        self.assertEqual(picking.fulfilment_tracking_status, "delivered")
+        self.assertTrue(picking.fulfilment_tracking_final)
+        self.assertEqual(order.fulfilment_status_id.auto_event, "delivered")
+
+    def test_late_event_does_not_rewind(self):
+        """An event older than the newest known one is kept but moves nothing back."""
+        order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        awb = picking.carrier_tracking_ref
+        now = courier_now()
+        self.fake.add_event(awb, self.delivered_code, "Delivered", "Bucuresti", now)
+        picking.action_fulfilment_refresh_tracking()
+        self.assertEqual(order.fulfilment_status_id.auto_event, "delivered")
+        known = len(picking.fulfilment_tracking_event_ids)
+        # The courier reports the pick-up afterwards, with its earlier time.
+        self.fake.add_event(
+            awb, self.picked_up_code, "Picked up", "Bucuresti", now - timedelta(hours=3)
+        )
+        picking.action_fulfilment_refresh_tracking()
+        self.assertEqual(len(picking.fulfilment_tracking_event_ids), known + 1)
         self.assertEqual(picking.fulfilment_tracking_status, "delivered")
         self.assertTrue(picking.fulfilment_tracking_final)
         self.assertEqual(order.fulfilment_status_id.auto_event, "delivered")
@@ -198,6 +225,61 @@ class CourierCase:
         self.assertEqual(len(self.fake.requests), requests_before)
 
 
+class TrackingFeedCase:
+    """Scenarios of the couriers that publish a change feed of tracking events."""
+
+    feed_path = ""
+    track_path = ""  # start of the path of the per-AWB tracking request
+
+    def _asked_awb_by_awb(self, since_index):
+        return [
+            request
+            for request in self.fake.requests[since_index:]
+            if request.path.startswith(self.track_path)
+        ]
+
+    def test_tracking_feed_after_first_poll(self):
+        """Once polled AWB by AWB, the courier is asked only for what changed."""
+        order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        Picking = self.env["stock.picking"]
+        Picking._cron_fulfilment_track_shipments()
+        self.assertTrue(self._asked_awb_by_awb(0))
+        self.assertTrue(self.carrier.fulfilment_tracking_synced_at)
+        before = len(self.fake.requests)
+        self.fake.add_event(
+            picking.carrier_tracking_ref,
+            self.picked_up_code,
+            "Picked up",
+            "Bucuresti",
+            courier_now(),
+        )
+        Picking._cron_fulfilment_track_shipments()
+        self.assertTrue(
+            [r for r in self.fake.requests[before:] if r.path == self.feed_path]
+        )
+        self.assertFalse(self._asked_awb_by_awb(before))
+        self.assertIn(
+            self.picked_up_status,
+            picking.fulfilment_tracking_event_ids.mapped("normalized_status"),
+        )
+        self.assertEqual(order.fulfilment_status_id, self.status_shipping)
+
+    def test_tracking_feed_too_old_polls_again(self):
+        """A feed left unread for days is not trusted: every AWB is asked again."""
+        _order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        self.carrier.fulfilment_tracking_synced_at = fields.Datetime.subtract(
+            fields.Datetime.now(), days=3
+        )
+        before = len(self.fake.requests)
+        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self.assertTrue(self._asked_awb_by_awb(before))
+        self.assertFalse(
+            [r for r in self.fake.requests[before:] if r.path == self.feed_path]
+        )
+
+
 @tagged("post_install", "-at_install")
 class TestFanCourierShipping(CourierCase, FulfilmentCommon):
     delivery_type = "fan_courier"
@@ -236,6 +318,28 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         ).action_fulfilment_send_to_courier()
         self.assertEqual(len(self.fake.shipments), 3)
 
+    def test_bulk_timeout_then_rerun_gives_one_awb_each(self):
+        """A bulk send where the courier creates an AWB but answers too late:
+        sending the selection again adopts that AWB instead of a second one."""
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        self.fake.fail_next("timeout_after_create")
+        action = pickings.action_fulfilment_send_to_courier()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.sent_count, result.refused_count), (2, 1))
+        self.assertEqual(len(self.fake.shipments), 3)
+        late = pickings.filtered(lambda p: not p.carrier_tracking_ref)
+        late.invalidate_recordset()
+        self.assertEqual(late.fulfilment_shipment_state, "unknown")
+        pickings.filtered(
+            lambda p: not p.carrier_tracking_ref
+        ).action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.shipments), 3)
+        self.assertEqual(
+            set(pickings.mapped("carrier_tracking_ref")), set(self.fake.shipments)
+        )
+
     def test_background_queue(self):
         """Queued deliveries are sent by the scheduled job."""
         pickings = self._confirmed_delivery()[1] | self._confirmed_delivery()[1]
@@ -258,12 +362,14 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSamedayShipping(CourierCase, FulfilmentCommon):
+class TestSamedayShipping(TrackingFeedCase, CourierCase, FulfilmentCommon):
     delivery_type = "sameday"
     fake_class = FakeSameday
     carrier_values = {"fulfilment_service": "7", "fulfilment_pickup_point": "1234"}
     picked_up_code = "4"
     delivered_code = "9"
+    feed_path = "/api/client/status-sync"
+    track_path = "/api/client/awb/"
 
     def sent_cod(self):
         from urllib.parse import parse_qs
@@ -273,7 +379,7 @@ class TestSamedayShipping(CourierCase, FulfilmentCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCargusShipping(CourierCase, FulfilmentCommon):
+class TestCargusShipping(TrackingFeedCase, CourierCase, FulfilmentCommon):
     delivery_type = "cargus"
     fake_class = FakeCargus
     carrier_values = {
@@ -282,6 +388,8 @@ class TestCargusShipping(CourierCase, FulfilmentCommon):
     }
     picked_up_code = "2"
     delivered_code = "5"
+    feed_path = "/AwbTrace/GetDeltaEvents"
+    track_path = "/AwbTrace/WithRedirect"
 
     def sent_cod(self):
         return json.loads(self.fake.requests_to("Awbs/WithGetAwb")[-1].body)[

@@ -8,11 +8,15 @@ import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
+
+# The couriers speak Bucharest wall-clock time; so do the fakes' event times.
+BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 FAULT_MODES = (
     "timeout_after_create",
@@ -151,7 +155,8 @@ class FakeCourierServer:
                 "code": str(code),
                 "description": description,
                 "location": location,
-                "when": when or datetime.now().replace(microsecond=0),
+                "when": when
+                or datetime.now(BUCHAREST).replace(tzinfo=None, microsecond=0),
             }
         )
 

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from .base import FakeCourierServer, render_label
+from .base import BUCHAREST, FakeCourierServer, render_label
 
 # Sameday status ids seen in its public SDK, with the flags they set.
 STATUS_LABELS = {
@@ -90,7 +90,7 @@ class FakeSameday(FakeCourierServer):
             "reference": form.get("clientInternalReference"),
             "cod": float(form.get("cashOnDelivery") or 0),
             "cost": cost,
-            "created": datetime.now(),
+            "created": datetime.now(BUCHAREST).replace(tzinfo=None, microsecond=0),
             "recipient": [
                 form.get("awbRecipient[name]"),
                 form.get("awbRecipient[address]"),
@@ -161,8 +161,12 @@ class FakeSameday(FakeCourierServer):
         )
 
     def _sync(self, request):
-        start = datetime.fromtimestamp(int(request.arg("startTimestamp")))
-        end = datetime.fromtimestamp(int(request.arg("endTimestamp")))
+        start = datetime.fromtimestamp(
+            int(request.arg("startTimestamp")), BUCHAREST
+        ).replace(tzinfo=None)
+        end = datetime.fromtimestamp(
+            int(request.arg("endTimestamp")), BUCHAREST
+        ).replace(tzinfo=None)
         if (end - start).total_seconds() > 7200:
             return self.json_reply(
                 400, {"code": 400, "message": "The interval must not exceed 2 hours."}
