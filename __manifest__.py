@@ -48,7 +48,6 @@
         "views/fulfilment_rma_portal_templates.xml",
         "wizards/fulfilment_rma_wizard_views.xml",
         "wizards/fulfilment_delivery_split_views.xml",
-        "views/stock_picking_views.xml",
         "views/product_views.xml",
         "views/order_fulfilment_menus.xml",
         "data/profit_data.xml",
