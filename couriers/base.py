@@ -260,6 +260,19 @@ class CourierClient:
     def cancel(self, awb):
         raise NotImplementedError
 
+    def _result(self, awb, price=0.0, raw=None, label=None, parcel_numbers=None):
+        """A ``ShipmentResult`` in the courier's currency, with its tracking link."""
+        awb = str(awb)
+        return ShipmentResult(
+            awb=awb,
+            price=float(price or 0.0),
+            currency="RON",
+            label=label,
+            parcel_numbers=parcel_numbers or [awb],
+            tracking_url=self.tracking_url(awb),
+            raw=raw,
+        )
+
     @classmethod
     def tracking_url(cls, awb):
         return ""

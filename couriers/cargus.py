@@ -8,7 +8,6 @@ from .base import (
     CourierAuthError,
     CourierClient,
     CourierError,
-    ShipmentResult,
     TrackingEvent,
     decode_label,
     parse_local_time,
@@ -123,14 +122,11 @@ class CargusClient(CourierClient):
         if not isinstance(payload, dict) or not payload.get("BarCode"):
             raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
         awb = str(payload["BarCode"])
-        return ShipmentResult(
-            awb=awb,
-            price=float(payload.get("ShippingCost") or 0.0),
-            currency="RON",
-            label=self.get_label(awb, request.label_format),
-            parcel_numbers=[awb],
-            tracking_url=self.tracking_url(awb),
+        return self._result(
+            awb,
+            payload.get("ShippingCost"),
             raw=payload,
+            label=self.get_label(awb, request.label_format),
         )
 
     def find_shipment(self, reference, created_after=None):
@@ -142,13 +138,7 @@ class CargusClient(CourierClient):
         for item in payload or []:
             if item.get("CustomString") == reference and item.get("BarCode"):
                 awb = str(item["BarCode"])
-                return ShipmentResult(
-                    awb=awb,
-                    price=float(item.get("ShippingCost") or 0.0),
-                    parcel_numbers=[awb],
-                    tracking_url=self.tracking_url(awb),
-                    raw=item,
-                )
+                return self._result(awb, item.get("ShippingCost"), raw=item)
         return None
 
     def get_label(self, awb, label_format="A4"):

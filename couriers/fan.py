@@ -6,7 +6,6 @@ from .base import (
     CourierAuthError,
     CourierClient,
     CourierError,
-    ShipmentResult,
     TrackingEvent,
     decode_label,
     is_pdf,
@@ -137,14 +136,11 @@ class FanCourierClient(CourierClient):
         if not item.get("awbNumber") or item.get("errors"):
             raise CourierError(f"{self.name}: {self._message(item)}", raw=item)
         awb = str(item["awbNumber"])
-        return ShipmentResult(
-            awb=awb,
-            price=float(item.get("tariff") or 0.0),
-            currency="RON",
-            label=self.get_label(awb, request.label_format),
-            parcel_numbers=[awb],
-            tracking_url=self.tracking_url(awb),
+        return self._result(
+            awb,
+            item.get("tariff"),
             raw=item,
+            label=self.get_label(awb, request.label_format),
         )
 
     def find_shipment(self, reference, created_after=None):
@@ -163,13 +159,7 @@ class FanCourierClient(CourierClient):
             info = item.get("info") or {}
             if info.get("costCenter") == reference and info.get("awbNumber"):
                 awb = str(info["awbNumber"])
-                return ShipmentResult(
-                    awb=awb,
-                    price=float(info.get("tariff") or 0.0),
-                    parcel_numbers=[awb],
-                    tracking_url=self.tracking_url(awb),
-                    raw=item,
-                )
+                return self._result(awb, info.get("tariff"), raw=item)
         return None
 
     def get_label(self, awb, label_format="A4"):
