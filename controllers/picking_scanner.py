@@ -1,27 +1,24 @@
+import base64
+
 from odoo import http
 from odoo.http import request
 
 
 class PickingScannerController(http.Controller):
-    @http.route(
-        "/fulfilment/picking/<int:picking_id>/delivery_slip", type="http", auth="user"
-    )
-    def picking_delivery_slip(self, picking_id):
-        """The delivery slip of a picking the user may read (pickers included).
+    """Documents of the picking screen, for users who may read the delivery.
 
-        Pickers may not read the customer, so the slip is rendered as superuser
-        once the access to the picking itself has been checked.
-        """
+    Pickers may not read customers nor attachments: once the access to the
+    delivery itself is checked, the documents are produced as superuser.
+    """
+
+    def _readable_picking(self, picking_id):
         picking = request.env["stock.picking"].browse(picking_id).exists()
         if not picking:
             raise request.not_found()
         picking.check_access("read")
-        pdf, _report_type = (
-            request.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("stock.action_report_delivery", picking.ids)
-        )
-        filename = f"{picking.name.replace('/', '_')}.pdf"
+        return picking
+
+    def _pdf_response(self, pdf, filename):
         return request.make_response(
             pdf,
             headers=[
@@ -33,3 +30,25 @@ class PickingScannerController(http.Controller):
                 ),
             ],
         )
+
+    @http.route(
+        "/fulfilment/picking/<int:picking_id>/delivery_slip", type="http", auth="user"
+    )
+    def picking_delivery_slip(self, picking_id):
+        """The delivery slip of a picking the user may read (pickers included)."""
+        picking = self._readable_picking(picking_id)
+        pdf, _report_type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf("stock.action_report_delivery", picking.ids)
+        )
+        return self._pdf_response(pdf, f"{picking.name.replace('/', '_')}.pdf")
+
+    @http.route("/fulfilment/picking/<int:picking_id>/label", type="http", auth="user")
+    def picking_courier_label(self, picking_id):
+        """The courier label (AWB) of a delivery the user may read; 404 when the
+        delivery has no label yet."""
+        label = self._readable_picking(picking_id).sudo().fulfilment_label_id
+        if not label:
+            raise request.not_found()
+        return self._pdf_response(base64.b64decode(label.datas), label.name)

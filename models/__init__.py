@@ -30,5 +30,6 @@ from . import sale_order_line
 from . import sale_report
 from . import sms_sms
 from . import stock_move
+from . import stock_move_line
 from . import stock_picking
 from . import website

@@ -263,6 +263,7 @@ class SaleOrder(models.Model):
             allowed = orders.filtered(
                 lambda o, status=status: (
                     not o.fulfilment_status_id
+                    or o.fulfilment_status_id == status
                     or o.fulfilment_status_id._allows_transition_to(status)
                 )
             )

@@ -47,31 +47,35 @@ class StockMove(models.Model):
             "tracking": self.has_tracking,
             "location": ", ".join(locations.mapped("display_name")),
             "lots": sorted(set(lines.lot_id.mapped("name"))),
-            "picked_lots": sorted(set(lines.filtered("picked").lot_id.mapped("name"))),
+            "picked_lots": sorted(
+                set(lines._fulfilment_scanned().lot_id.mapped("name"))
+            ),
             "uom": self.product_uom.name,
             "demand": self.product_uom_qty,
             "picked": self._fulfilment_picked_quantity(),
         }
 
     def _fulfilment_picked_quantity(self):
-        """Quantity scanned so far, in the move's unit (Odoo counts the
-        reserved quantity as picked while nothing is picked)."""
+        """Quantity scanned so far, in the move's unit: picked lines count whole,
+        the others for what was scanned of them (Odoo counts the reserved
+        quantity as picked while nothing is picked)."""
         self.ensure_one()
         return sum(
-            line.product_uom_id._compute_quantity(line.quantity, self.product_uom)
+            line.product_uom_id._compute_quantity(
+                line.quantity if line.picked else line.fulfilment_scanned_qty,
+                self.product_uom,
+            )
             for line in self.move_line_ids
-            if line.picked
         )
 
     def _fulfilment_check_pick(self, quantity, lot=None):
         """Why scanning ``quantity`` (in the move's unit) is refused, or None."""
         self.ensure_one()
         rounding = self.product_uom.rounding
+        picked = self._fulfilment_picked_quantity()
         if (
             float_compare(
-                self._fulfilment_picked_quantity() + quantity,
-                self.product_uom_qty,
-                precision_rounding=rounding,
+                picked + quantity, self.product_uom_qty, precision_rounding=rounding
             )
             > 0
         ):
@@ -81,86 +85,65 @@ class StockMove(models.Model):
                 product=self.product_id.display_name,
                 demand=self.product_uom_qty,
                 uom=self.product_uom.name,
-                picked=self._fulfilment_picked_quantity(),
+                picked=picked,
             )
         if (
             lot
             and self.has_tracking == "serial"
-            and lot in self.move_line_ids.filtered("picked").lot_id
+            and lot in self.move_line_ids._fulfilment_scanned().lot_id
         ):
             return _("Serial number %(serial)s was already scanned.", serial=lot.name)
         return None
 
     def _fulfilment_pick(self, quantity, lot=None):
-        """Mark ``quantity`` (in the move's unit) as picked.
+        """Count ``quantity`` (in the move's unit) as scanned.
 
-        The quantity comes out of the move lines reserved and not yet picked
-        (those of the scanned lot first), so the reservation stays as it was;
-        beyond the reservation a picked line is added at the source location.
+        A scan is counted on the reserved lines that still have room (those of
+        the scanned lot when a lot is scanned): one write of a counter, the
+        reservation untouched. A lot that is not reserved, or a quantity beyond
+        the reservation, moves the reservation to a picked line instead.
         """
         self.ensure_one()
-        remaining = quantity
-        unpicked = self.move_line_ids.filtered(
-            lambda ml: not ml.picked and ml.quantity > 0
-        )
-        if lot:
-            unpicked = unpicked.filtered(lambda ml: ml.lot_id == lot) | unpicked
-        for line in unpicked:
-            if float_is_zero(remaining, precision_rounding=self.product_uom.rounding):
-                break
-            line_quantity = line.product_uom_id._compute_quantity(
-                line.quantity, self.product_uom
-            )
-            taken = min(remaining, line_quantity)
-            self._fulfilment_pick_from_line(line, taken, lot or line.lot_id)
-            remaining -= taken
-        if not float_is_zero(remaining, precision_rounding=self.product_uom.rounding):
-            self._fulfilment_add_picked_line(remaining, lot)
-
-    def _fulfilment_pick_from_line(self, line, quantity, lot):
         rounding = self.product_uom.rounding
-        same_lot = lot == line.lot_id
-        location = line.location_id if same_lot else self._fulfilment_lot_location(lot)
-        package = line.package_id if same_lot else line.package_id.browse()
-        target = self.move_line_ids.filtered(
-            lambda ml: (
-                ml.picked
-                and ml.lot_id == lot
-                and ml.location_id == location
-                and ml.package_id == package
-                and ml.product_uom_id == self.product_uom
+        remaining = quantity
+        for line in self.move_line_ids:
+            if float_is_zero(remaining, precision_rounding=rounding):
+                return
+            if line.picked or (lot and line.lot_id != lot):
+                continue
+            room = line.product_uom_id._compute_quantity(
+                line.quantity - line.fulfilment_scanned_qty, self.product_uom
             )
-        )[:1]
-        line_quantity = line.product_uom_id._compute_quantity(
-            line.quantity, self.product_uom
-        )
-        if (
-            not target
-            and same_lot
-            and not float_compare(quantity, line_quantity, precision_rounding=rounding)
-        ):
-            line.picked = True
-            return
-        # Free the reservation first, then take it again on the picked line.
-        if float_compare(quantity, line_quantity, precision_rounding=rounding) >= 0:
-            line.unlink()
-        else:
-            line.quantity = self.product_uom._compute_quantity(
-                line_quantity - quantity, line.product_uom_id
+            if float_compare(room, 0, precision_rounding=rounding) <= 0:
+                continue
+            taken = min(remaining, room)
+            line._fulfilment_count_scan(
+                self.product_uom._compute_quantity(taken, line.product_uom_id)
             )
-        if target:
-            target.quantity += quantity
-            return
-        self.env["stock.move.line"].create(
-            {
-                **self._prepare_move_line_vals(),
-                "location_id": location.id,
-                "lot_id": lot.id,
-                "package_id": package.id,
-                "quantity": quantity,
-                "picked": True,
-            }
-        )
+            remaining -= taken
+        if not float_is_zero(remaining, precision_rounding=rounding):
+            self._fulfilment_pick_unreserved(remaining, lot)
+
+    def _fulfilment_pick_unreserved(self, quantity, lot=None):
+        """Pick ``quantity`` that no reserved line can count: free what is not
+        scanned of the other lines (another lot), then reserve it again, with
+        anything beyond the reservation, on a picked line of the scanned lot."""
+        rounding = self.product_uom.rounding
+        remaining = quantity
+        for line in self.move_line_ids.filtered(lambda ml: not ml.picked):
+            if float_is_zero(remaining, precision_rounding=rounding):
+                break
+            free = line.product_uom_id._compute_quantity(
+                line.quantity - line.fulfilment_scanned_qty, self.product_uom
+            )
+            if float_compare(free, 0, precision_rounding=rounding) <= 0:
+                continue
+            taken = min(remaining, free)
+            line._fulfilment_release(
+                self.product_uom._compute_quantity(taken, line.product_uom_id)
+            )
+            remaining -= taken
+        self._fulfilment_add_picked_line(quantity, lot)
 
     def _fulfilment_add_picked_line(self, quantity, lot=None):
         location = self._fulfilment_lot_location(lot) if lot else self.location_id

@@ -170,6 +170,9 @@ class StockPicking(models.Model):
         )
         if blocked:
             return blocked._fulfilment_loss_guard_action(pickings=self)
+        # What the picking screen scanned of a line is what that line ships,
+        # before Odoo decides what is picked and whether a backorder is needed.
+        self.move_line_ids._fulfilment_apply_scans()
         return super()._pre_action_done_hook()
 
     def _action_done(self):
@@ -182,6 +185,19 @@ class StockPicking(models.Model):
         self.filtered(
             lambda p: p.fulfilment_rma_id and p.picking_type_code == "incoming"
         ).fulfilment_rma_id.sudo()._on_return_received()
+        # Goods that leave for the customer put the order on its way (after the
+        # AWB, which Odoo requests while validating).
+        for picking in self.filtered(
+            lambda p: (
+                p.state == "done"
+                and p.sale_id
+                and p.picking_type_code == "outgoing"
+                and p.location_dest_id.usage == "customer"
+            )
+        ):
+            picking.sale_id._fulfilment_trigger_event(
+                "shipped", reason=_("Delivery %s validated", picking.name)
+            )
         return result
 
     # ------------------------------------------------------------
@@ -1002,7 +1018,7 @@ class StockPicking(models.Model):
         self.ensure_one()
         self._fulfilment_check_scanner_access()
         moves = self._fulfilment_open_moves()
-        if not any(moves.mapped("picked")):
+        if not moves.move_line_ids._fulfilment_scanned():
             raise UserError(
                 _(
                     "Scan at least one item of %(picking)s before validating.",
@@ -1041,7 +1057,24 @@ class StockPicking(models.Model):
             "status": "done",
             "state": self.state,
             "backorders": backorders.mapped("name"),
+            "picking": self._fulfilment_scanner_header(),
         }
+
+    def fulfilment_scanner_create_awb(self):
+        """Create the delivery's AWB at its courier from the picking screen.
+
+        Pickers may not read carriers (accounts, prices): once their access to
+        the delivery is checked, the courier is called as superuser; the
+        shipment bookkeeping still prevents a second AWB for the parcel.
+
+        :return: the picking's header, with its AWB and label
+        """
+        self.ensure_one()
+        self._fulfilment_check_scanner_access()
+        picking = self.sudo()
+        picking._fulfilment_check_sendable()
+        picking.send_to_shipper()
+        return self._fulfilment_scanner_header()
 
     def _fulfilment_check_scanner_access(self):
         """Pickers process the deliveries their rules let them read (they may
@@ -1068,6 +1101,7 @@ class StockPicking(models.Model):
         """Shipping name and address only: the picker may not read the customer."""
         self.ensure_one()
         partner = self.sudo().partner_id
+        carrier = self.sudo().carrier_id
         return {
             "id": self.id,
             "name": self.name,
@@ -1075,7 +1109,14 @@ class StockPicking(models.Model):
             "state": self.state,
             "priority": self.priority == "1",
             "scheduled_date": fields.Datetime.to_string(self.scheduled_date),
-            "carrier": self.sudo().carrier_id.name or "",
+            "carrier": carrier.name or "",
+            "awb": self.carrier_tracking_ref or "",
+            "has_label": bool(self.sudo().fulfilment_label_id),
+            "can_create_awb": bool(
+                carrier.fulfilment_is_courier
+                and not self.carrier_tracking_ref
+                and self.state != "cancel"
+            ),
             "shipping_name": partner.name or "",
             "shipping_address": partner._display_address(without_company=True).strip()
             if partner

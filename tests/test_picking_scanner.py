@@ -77,13 +77,21 @@ class TestPickingScan(PickingScannerCommon):
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(result["line"]["picked"], 1)
         move = self._move(self.picking, self.product)
-        self.assertTrue(move.picked)
-        self.assertEqual(
-            sum(move.move_line_ids.filtered("picked").mapped("quantity")), 1
-        )
+        self.assertEqual(sum(move.move_line_ids.mapped("fulfilment_scanned_qty")), 1)
+        self.assertEqual(move._fulfilment_picked_quantity(), 1)
         # The reservation is unchanged: what is not picked yet stays reserved.
         self.assertEqual(move.quantity, 8)
         self.assertEqual(result["picking"]["picked"], 1)
+
+    def test_line_scanned_in_full_is_picked(self):
+        """Once every reserved unit of a line is scanned, Odoo sees it picked."""
+        for _i in range(2):
+            result = self.picking_as_picker.fulfilment_scan("5940000000028")
+            self.assertTrue(result["ok"], result["message"])
+        move = self._move(self.picking, self.cable)
+        self.assertTrue(move.picked)
+        self.assertEqual(move.move_line_ids.filtered("picked").quantity, 2)
+        self.assertEqual(move.quantity, 2)
 
     def test_scan_packaging_counts_its_quantity(self):
         """Scanning a packaging barcode picks the packaging's quantity."""
@@ -100,7 +108,7 @@ class TestPickingScan(PickingScannerCommon):
         result = self.picking_as_picker.fulfilment_scan(serial.name)
         self.assertTrue(result["ok"])
         move = self._move(self.picking, self.phone)
-        self.assertEqual(move.move_line_ids.filtered("picked").lot_id, serial)
+        self.assertEqual(move.move_line_ids._fulfilment_scanned().lot_id, serial)
         self.assertEqual(result["line"]["picked_lots"], [serial.name])
         again = self.picking_as_picker.fulfilment_scan(serial.name)
         self.assertFalse(again["ok"])
@@ -119,14 +127,14 @@ class TestPickingScan(PickingScannerCommon):
         result = self.picking_as_picker.fulfilment_scan("5940000000042")
         self.assertFalse(result["ok"])
         self.assertIn("Wrong product", result["message"])
-        self.assertFalse(any(self.picking.move_ids.mapped("picked")))
+        self.assertFalse(self.picking.move_line_ids._fulfilment_scanned())
 
     def test_scan_unknown_code_refused(self):
         """An unknown code is refused and nothing changes."""
         result = self.picking_as_picker.fulfilment_scan("NO-SUCH-CODE")
         self.assertFalse(result["ok"])
         self.assertIn("Unknown barcode", result["message"])
-        self.assertFalse(any(self.picking.move_ids.mapped("picked")))
+        self.assertFalse(self.picking.move_line_ids._fulfilment_scanned())
 
     def test_scan_beyond_demand_refused(self):
         """Scanning more than ordered is refused; the picked quantity stays."""
@@ -156,6 +164,23 @@ class TestPickingScan(PickingScannerCommon):
         self.assertEqual(result["status"], "done")
         self.assertEqual(self.picking.state, "done")
         self.assertEqual(self.order.order_line.mapped("qty_delivered"), [8, 2, 2])
+        # The goods left for the customer: the order is on its way.
+        self.assertEqual(self.order.fulfilment_status_id, self.status_shipping)
+        self.assertEqual(
+            self.order.fulfilment_status_history_ids[:1].reason,
+            f"Delivery {self.picking.name} validated",
+        )
+
+    def test_back_office_validation_ships_what_was_scanned(self):
+        """Validated from the back office, a partly scanned delivery ships what
+        was scanned and offers the backorder for the rest, as Odoo does."""
+        for _i in range(3):
+            self.picking_as_picker.fulfilment_scan("5940000000011")
+        wizard_action = self.picking.with_user(self.operator).button_validate()
+        self.assertEqual(wizard_action["res_model"], "stock.backorder.confirmation")
+        move = self._move(self.picking, self.product)
+        self.assertEqual(move.move_line_ids.filtered("picked").quantity, 3)
+        self.assertFalse(self._move(self.picking, self.cable).picked)
 
     def test_validate_short_asks_then_backorder(self):
         """A short delivery asks first; with a backorder the rest waits apart."""

@@ -32,6 +32,7 @@ export class PickingScanner extends Component {
             lines: [],
             feedback: null,
             askBackorder: false,
+            shippedMessage: "",
             busy: false,
         });
         const barcode = useService("barcode");
@@ -190,12 +191,38 @@ export class PickingScanner extends Component {
                   backorders: result.backorders.join(", "),
               })
             : _t("%(picking)s shipped.", { picking: this.state.picking.name });
-        this.notification.add(message, { type: "success" });
-        await this.backToList();
+        this.playSound("ok");
+        // The parcel still needs its documents: stay on the shipped delivery.
+        this.state.picking = result.picking;
+        this.state.shippedMessage = message;
+        this.state.feedback = null;
+        this.state.view = "shipped";
     }
 
     printDeliverySlip() {
         window.open(`/fulfilment/picking/${this.state.picking.id}/delivery_slip`, "_blank");
+    }
+
+    printLabel() {
+        window.open(`/fulfilment/picking/${this.state.picking.id}/label`, "_blank");
+    }
+
+    async createAwb() {
+        this.state.busy = true;
+        try {
+            const header = await this.orm.call("stock.picking", "fulfilment_scanner_create_awb", [
+                [this.state.picking.id],
+            ]);
+            Object.assign(this.state.picking, header);
+            this.notification.add(_t("AWB %(awb)s created.", { awb: header.awb }), {
+                type: "success",
+            });
+        } finally {
+            this.state.busy = false;
+        }
+        if (this.state.picking.has_label) {
+            this.printLabel();
+        }
     }
 
     lineClass(line) {

@@ -50,7 +50,9 @@ registry.category("web_tour.tours").add("order_fulfilment_picking_scanner", {
         // Short: validate with a backorder for the last earbud.
         { trigger: ".o_fulfilment_validate", run: "click" },
         { trigger: ".o_fulfilment_backorder_yes", run: "click" },
-        { trigger: ".o_notification:contains(the rest waits in)" },
+        // The shipped delivery stays on screen for its documents, then the next one.
+        { trigger: ".o_fulfilment_shipped:contains(the rest waits in):contains(Tour Client)" },
+        { trigger: ".o_fulfilment_next", run: "click" },
         { trigger: ".o_fulfilment_search" },
     ],
 });
