@@ -477,6 +477,21 @@ class TestOrderCompletionCourier(CompletionCommon):
         self._assert_untouched(order, status, "assigned")
         self.assertFalse(order.picking_ids.carrier_tracking_ref)
 
+    def test_shipment_on_validation_waits_for_the_invoice(self):
+        """A carrier that creates the AWB when the delivery is validated ("Get Rate
+        and Create Shipment") is still called only after the invoice is posted."""
+        self.courier.integration_level = "rate_and_ship"
+        self.warehouse.out_type_id.print_label = True
+        order = self._ready_order(carrier=self.courier)
+        with self._post_failing_for(order), self.assertRaises(UserError):
+            order.action_fulfilment_complete()
+        self.assertFalse(self.fake.requests_to("intern-awb"))
+        order.action_fulfilment_complete()
+        self.assertEqual(len(self.fake.shipments), 1)
+        self.assertEqual(
+            order.picking_ids.carrier_tracking_ref, next(iter(self.fake.shipments))
+        )
+
     def test_failure_after_awb_retry_adopts_it(self):
         """A step after the AWB fails: everything is rolled back but the shipment
         attempt, kept in its own transaction; completing again adopts the AWB
