@@ -200,6 +200,31 @@ class StockPicking(models.Model):
             )
         return result
 
+    def send_to_shipper(self):
+        # Completing an order validates its delivery before posting the invoice
+        # and asks the courier for the AWB only after (sale.order._fulfilment_complete).
+        if self.env.context.get("fulfilment_defer_awb"):
+            return None
+        return super().send_to_shipper()
+
+    def _fulfilment_is_ready_to_complete(self):
+        """Whether the delivery can be validated in full: every quantity reserved."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda move: move.state != "cancel")
+        return (
+            self.state == "assigned"
+            and bool(moves)
+            and all(
+                float_compare(
+                    move.quantity,
+                    move.product_uom_qty,
+                    precision_rounding=move.product_uom.rounding,
+                )
+                >= 0
+                for move in moves
+            )
+        )
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
