@@ -1398,6 +1398,55 @@ class SaleOrder(models.Model):
         action["context"] = {"default_order_id": self.id}
         return action
 
+    # ------------------------------------------------------------
+    # Warranty
+    # ------------------------------------------------------------
+
+    fulfilment_warranty_ids = fields.One2many(
+        "fulfilment.warranty", "order_id", string="Warranty Certificates", readonly=True
+    )
+    fulfilment_warranty_count = fields.Integer(
+        string="Warranty Certificates Count",
+        compute="_compute_fulfilment_warranty_count",
+    )
+
+    @api.depends("fulfilment_warranty_ids")
+    def _compute_fulfilment_warranty_count(self):
+        counts = dict(
+            self.env["fulfilment.warranty"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.fulfilment_warranty_count = counts.get(order, 0)
+
+    def _fulfilment_create_warranty_certificates(self):
+        """Issue the certificates missing for the units the orders delivered
+        (done deliveries to the customer), then return the orders' active
+        certificates. Safe to call again: it never issues a unit twice.
+
+        :return: ``fulfilment.warranty`` records in the state "active"
+        """
+        moves = self.sudo().order_line.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
+        )
+        Warranty = self.env["fulfilment.warranty"]
+        Warranty._issue_for_moves(moves)
+        return Warranty.search([("order_id", "in", self.ids), ("state", "=", "active")])
+
+    def action_view_fulfilment_warranties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_warranty_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.fulfilment_warranty_count == 1:
+            action.update(
+                views=[(False, "form")], res_id=self.fulfilment_warranty_ids.id
+            )
+        return action
+
 
 def add_business_days(start, days):
     """``start`` plus ``days`` business days (Monday to Friday), same time of day."""

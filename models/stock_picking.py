@@ -182,6 +182,12 @@ class StockPicking(models.Model):
         self.filtered(
             lambda p: p.fulfilment_rma_id and p.picking_type_code == "incoming"
         ).fulfilment_rma_id.sudo()._on_return_received()
+        # Warranty: delivered units get their certificates, returned units
+        # void theirs (whoever validates, pickers included).
+        done_moves = self.move_ids.filtered(lambda m: m.state == "done")
+        Warranty = self.env["fulfilment.warranty"]
+        Warranty._void_for_returns(done_moves)
+        Warranty._issue_for_moves(done_moves)
         return result
 
     # ------------------------------------------------------------

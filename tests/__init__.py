@@ -19,3 +19,4 @@ from . import test_picker_access
 from . import test_picking_scanner_tour
 from . import test_committed_stock
 from . import test_delivery_split
+from . import test_warranty
