@@ -20,3 +20,4 @@ from . import test_picking_scanner_tour
 from . import test_committed_stock
 from . import test_delivery_split
 from . import test_warranty
+from . import test_warranty_report
