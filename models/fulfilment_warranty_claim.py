@@ -314,8 +314,10 @@ class FulfilmentWarrantyClaim(models.Model):
                 "order_fulfilment.sms_template_warranty_claim_reminder",
             ),
         }[kind]
-        mail_template = self.env.ref(xmlids[0], raise_if_not_found=False)
-        sms_template = self.env.ref(xmlids[1], raise_if_not_found=False)
+        # The claim's customer is notified whoever triggers the change
+        # (an operator, a portal customer, the scheduler).
+        mail_template = self.env.ref(xmlids[0], raise_if_not_found=False).sudo()
+        sms_template = self.env.ref(xmlids[1], raise_if_not_found=False).sudo()
         claims = self.sudo()
         if mail_template:
             for claim in claims:

@@ -21,3 +21,4 @@ from . import test_committed_stock
 from . import test_delivery_split
 from . import test_warranty
 from . import test_warranty_report
+from . import test_warranty_claim
