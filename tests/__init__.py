@@ -22,3 +22,4 @@ from . import test_delivery_split
 from . import test_warranty
 from . import test_warranty_report
 from . import test_warranty_claim
+from . import test_warranty_portal
