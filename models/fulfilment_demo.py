@@ -286,11 +286,16 @@ class FulfilmentDemo(models.AbstractModel):
                 ("partner_id", "=", portal_partner.id),
             ],
             limit=1,
-        ) + Warranty.search(
+        )
+        # Other customers, one claim each.
+        for certificate in Warranty.search(
             [("state", "=", "active"), ("partner_id", "!=", portal_partner.id)],
             order="id",
-            limit=4,
-        )
+        ):
+            if len(certificates) == 5:
+                break
+            if certificate.partner_id not in certificates.partner_id:
+                certificates |= certificate
         plans = [
             ("in_repair", "The left earbud does not charge in the case."),
             ("received", "The device switches off after a few minutes."),
