@@ -202,3 +202,27 @@ class TestWarrantyCertificates(FulfilmentWarrantyCommon):
             warranty.with_user(self.operator).action_void()
         warranty.with_user(self.manager).action_void()
         self.assertEqual(warranty.state, "void")
+
+    def test_operator_without_inventory_rights_reads_serial_certificate(self):
+        """A fulfilment operator without Inventory rights opens and prints a
+        serial-tracked certificate (its serial number included)."""
+        operator = new_test_user(
+            self.env,
+            login="warranty_sales_operator",
+            groups="base.group_user,order_fulfilment.group_user",
+        )
+        order = self._create_delivered_order([(self.phone, 1, 900.0)])
+        warranty = order.fulfilment_warranty_ids.with_user(operator)
+        self.env.invalidate_all()
+        self.assertEqual(
+            warranty.lot_id.name, order.picking_ids.move_line_ids.lot_id.name
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(operator)
+            ._render_qweb_html(
+                "order_fulfilment.action_report_fulfilment_warranty", warranty.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn(warranty.lot_id.name, html)
