@@ -19,7 +19,7 @@
         "payment_custom",
         "barcodes",
     ],
-    "external_dependencies": {"python": ["requests", "zeep"]},
+    "external_dependencies": {"python": ["requests", "zeep", "qrcode"]},
     "data": [
         "security/order_fulfilment_security.xml",
         "security/ir.model.access.csv",
@@ -50,10 +50,16 @@
         "wizards/fulfilment_rma_wizard_views.xml",
         "wizards/fulfilment_delivery_split_views.xml",
         "views/product_views.xml",
-        "views/order_fulfilment_menus.xml",
         "data/profit_data.xml",
         "wizards/fulfilment_loss_approval_views.xml",
         "reports/profit_report.xml",
+        "data/fulfilment_warranty_data.xml",
+        "reports/fulfilment_warranty_report.xml",
+        "views/fulfilment_warranty_views.xml",
+        "views/fulfilment_warranty_claim_views.xml",
+        "views/fulfilment_warranty_portal_templates.xml",
+        "views/product_category_views.xml",
+        "views/order_fulfilment_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -70,6 +76,7 @@
         "data/demo/sale_order_demo.xml",
         "data/demo/fulfilment_payment_policy_demo.xml",
         "data/demo/fulfilment_rma_demo.xml",
+        "data/demo/fulfilment_warranty_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -1,3 +1,5 @@
 from . import courier_webhook
 from . import picking_scanner
 from . import portal
+from . import warranty_portal
+from . import warranty_verification

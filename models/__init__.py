@@ -14,6 +14,8 @@ from . import fulfilment_shipment_attempt
 from . import fulfilment_status
 from . import fulfilment_status_history
 from . import fulfilment_tracking_event
+from . import fulfilment_warranty
+from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
 from . import ir_http

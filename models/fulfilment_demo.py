@@ -265,3 +265,70 @@ class FulfilmentDemo(models.AbstractModel):
                 picking.with_context(skip_sms=True)._action_done()
             if target != "received":
                 rma.action_resolve()
+
+    # ------------------------------------------------------------
+    # Warranty
+    # ------------------------------------------------------------
+
+    @api.model
+    def _generate_demo_warranty_claims(self):
+        """Service claims in several steps on the demo certificates (issued
+        when the demo orders were delivered); the demo portal customer gets
+        one of them."""
+        env = self.env
+        Warranty = env["fulfilment.warranty"]
+        portal_partner = env["res.partner"].search(
+            [("email", "=", "andreea.popescu@example.com")], limit=1
+        )
+        certificates = Warranty.search(
+            [
+                ("state", "=", "active"),
+                ("partner_id", "=", portal_partner.id),
+            ],
+            limit=1,
+        )
+        # Other customers, one claim each.
+        for certificate in Warranty.search(
+            [("state", "=", "active"), ("partner_id", "!=", portal_partner.id)],
+            order="id",
+        ):
+            if len(certificates) == 5:
+                break
+            if certificate.partner_id not in certificates.partner_id:
+                certificates |= certificate
+        plans = [
+            ("in_repair", "The left earbud does not charge in the case."),
+            ("received", "The device switches off after a few minutes."),
+            ("waiting_parts", "Cracked hinge after normal use."),
+            ("returned", "No sound from the right speaker."),
+            ("rejected", "Screen broken after a fall."),
+        ]
+        steps = {
+            "received": [],
+            "in_repair": ["action_diagnose", "action_repair"],
+            "waiting_parts": ["action_diagnose", "action_wait_parts"],
+            "returned": [
+                "action_diagnose",
+                "action_repair",
+                "action_repaired",
+                "action_return_to_customer",
+            ],
+            "rejected": ["action_diagnose", "action_reject"],
+        }
+        Claim = env["fulfilment.warranty.claim"]
+        for (target, description), certificate in zip(
+            plans, certificates, strict=False
+        ):
+            claim = Claim.create(
+                {
+                    "warranty_id": certificate.id,
+                    "description": description,
+                    "expected_date": fields.Date.today() + timedelta(days=10),
+                }
+            )
+            if target == "rejected":
+                claim.rejection_reason = (
+                    "Accidental damage is not covered by the warranty."
+                )
+            for step in steps[target]:
+                getattr(claim, step)()

@@ -1,5 +1,6 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
+from .fulfilment_warranty import WARRANTY_TYPES
 from .picker_access import picker_fetch_field, picker_field_check
 
 
@@ -65,3 +66,79 @@ class ProductTemplate(models.Model):
         return self.with_context(
             active_test=False
         ).product_variant_ids.action_fulfilment_committed_orders()
+
+    # ------------------------------------------------------------
+    # Warranty: the product's own values override its category's
+    # ------------------------------------------------------------
+
+    fulfilment_no_warranty = fields.Boolean(
+        string="No Warranty",
+        help="Never issue warranty certificates for this product, whatever its "
+        "category says.",
+    )
+    fulfilment_warranty_months = fields.Integer(
+        string="Warranty (months)",
+        help="Warranty in months from delivery. 0: the product category's.",
+    )
+    fulfilment_warranty_type = fields.Selection(
+        WARRANTY_TYPES,
+        string="Warranty Type",
+        help="Legal (statutory conformity guarantee) or commercial (offered by the "
+        "shop or the maker). Empty: the product category's.",
+    )
+    fulfilment_warranty_terms = fields.Text(
+        string="Warranty Terms",
+        translate=True,
+        help="Conditions printed on the certificates. Empty: the category's.",
+    )
+    fulfilment_warranty_summary = fields.Char(
+        string="Applied Warranty",
+        compute="_compute_fulfilment_warranty_summary",
+        help="The warranty delivered units of this product get.",
+    )
+
+    @api.depends(
+        "fulfilment_no_warranty",
+        "fulfilment_warranty_months",
+        "fulfilment_warranty_type",
+        "categ_id.fulfilment_warranty_months",
+        "categ_id.fulfilment_warranty_type",
+        "categ_id.parent_id",
+    )
+    def _compute_fulfilment_warranty_summary(self):
+        types = dict(
+            self._fields["fulfilment_warranty_type"]._description_selection(self.env)
+        )
+        for template in self:
+            warranty = template._get_fulfilment_warranty()
+            if not warranty["months"]:
+                template.fulfilment_warranty_summary = _("No warranty certificate")
+                continue
+            origin = (
+                _("product")
+                if template.fulfilment_warranty_months
+                else _("category %(category)s", category=template.categ_id.display_name)
+            )
+            template.fulfilment_warranty_summary = _(
+                "%(months)s months, %(type)s (from the %(origin)s)",
+                months=warranty["months"],
+                type=types[warranty["type"]].lower(),
+                origin=origin,
+            )
+
+    def _get_fulfilment_warranty(self):
+        """Warranty of this product: ``{"months", "type", "terms"}``; months is
+        0 when its units get no certificate."""
+        self.ensure_one()
+        if self.fulfilment_no_warranty:
+            return {"months": 0, "type": False, "terms": False}
+        category = (
+            self.categ_id._get_fulfilment_warranty()
+            if self.categ_id
+            else {"months": 0, "type": False, "terms": False}
+        )
+        return {
+            "months": self.fulfilment_warranty_months or category["months"],
+            "type": self.fulfilment_warranty_type or category["type"] or "legal",
+            "terms": self.fulfilment_warranty_terms or category["terms"] or "",
+        }

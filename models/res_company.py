@@ -60,3 +60,11 @@ class ResCompany(models.Model):
         help="Days after delivery during which customers may return products "
         "(14: the EU withdrawal period). Product categories may have their own.",
     )
+
+    # Warranty
+    fulfilment_warranty_reminder_days = fields.Integer(
+        string="Warranty Claim Reminder (days)",
+        default=7,
+        help="While a warranty claim is being serviced, remind the customer every "
+        "this many days by e-mail and SMS. 0: no reminders.",
+    )

@@ -77,3 +77,11 @@ class ResConfigSettings(models.TransientModel):
     fulfilment_return_period_days = fields.Integer(
         related="company_id.fulfilment_return_period_days", readonly=False
     )
+
+    # ------------------------------------------------------------
+    # Warranty
+    # ------------------------------------------------------------
+
+    fulfilment_warranty_reminder_days = fields.Integer(
+        related="company_id.fulfilment_warranty_reminder_days", readonly=False
+    )

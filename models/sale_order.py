@@ -1552,9 +1552,9 @@ class SaleOrder(models.Model):
         """The documents completing the order attaches to it and e-mails.
 
         The extension point of order completion: override it, call ``super()``
-        and append your own documents (e.g. warranty certificates). It runs for
-        one order, inside the completion's transaction, once its deliveries are
-        done, its invoices posted and its AWBs created; records created here
+        and append your own documents. It runs for one order, inside the
+        completion's transaction, once its deliveries are done, its invoices
+        posted and its AWBs created; records created here
         are rolled back with the rest if the completion fails, and raising a
         UserError refuses the completion.
 
@@ -1566,6 +1566,7 @@ class SaleOrder(models.Model):
         return (
             self._fulfilment_transport_documents()
             + self._fulfilment_invoice_documents()
+            + self._fulfilment_warranty_documents()
         )
 
     def _fulfilment_transport_documents(self):
@@ -1869,6 +1870,89 @@ class SaleOrder(models.Model):
                         picking=picking.name,
                     )
                 )
+
+    # ------------------------------------------------------------
+    # Warranty
+    # ------------------------------------------------------------
+
+    fulfilment_warranty_ids = fields.One2many(
+        "fulfilment.warranty", "order_id", string="Warranty Certificates", readonly=True
+    )
+    fulfilment_warranty_count = fields.Integer(
+        string="Warranty Certificates Count",
+        compute="_compute_fulfilment_warranty_count",
+    )
+
+    @api.depends("fulfilment_warranty_ids")
+    def _compute_fulfilment_warranty_count(self):
+        counts = dict(
+            self.env["fulfilment.warranty"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.fulfilment_warranty_count = counts.get(order, 0)
+
+    def _fulfilment_create_warranty_certificates(self):
+        """Issue the certificates missing for the units the orders delivered
+        (done deliveries to the customer), then return the orders' active
+        certificates. Safe to call again: it never issues a unit twice.
+
+        :return: ``fulfilment.warranty`` records in the state "active"
+        """
+        moves = self.sudo().order_line.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
+        )
+        Warranty = self.env["fulfilment.warranty"]
+        Warranty._issue_for_moves(moves)
+        return Warranty.search([("order_id", "in", self.ids), ("state", "=", "active")])
+
+    def _fulfilment_warranty_documents(self):
+        """The warranty certificates of the units the order delivered, in one
+        PDF, for order completion."""
+        self.ensure_one()
+        documents = []
+        certificates = self._fulfilment_create_warranty_certificates()
+        if certificates:
+            content, report_type = (
+                self.env["ir.actions.report"]
+                .sudo()
+                ._render_qweb_pdf(
+                    "order_fulfilment.action_report_fulfilment_warranty",
+                    certificates.ids,
+                )
+            )
+            # Test databases render HTML instead of calling wkhtmltopdf.
+            extension = "pdf" if report_type == "pdf" else "html"
+            documents.append(
+                {
+                    "name": "{} {}.{}".format(
+                        _("Warranty Certificates"),
+                        self.name.replace("/", "_"),
+                        extension,
+                    ),
+                    "mimetype": "application/pdf"
+                    if report_type == "pdf"
+                    else "text/html",
+                    "raw": content,
+                    "res_model": "sale.order",
+                    "res_id": self.id,
+                }
+            )
+        return documents
+
+    def action_view_fulfilment_warranties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_fulfilment.fulfilment_warranty_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.fulfilment_warranty_count == 1:
+            action.update(
+                views=[(False, "form")], res_id=self.fulfilment_warranty_ids.id
+            )
+        return action
 
 
 def add_business_days(start, days):

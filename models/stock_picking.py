@@ -198,6 +198,12 @@ class StockPicking(models.Model):
             picking.sale_id._fulfilment_trigger_event(
                 "shipped", reason=_("Delivery %s validated", picking.name)
             )
+        # Warranty: delivered units get their certificates, returned units
+        # void theirs (whoever validates, pickers included).
+        done_moves = self.move_ids.filtered(lambda m: m.state == "done")
+        Warranty = self.env["fulfilment.warranty"]
+        Warranty._void_for_returns(done_moves)
+        Warranty._issue_for_moves(done_moves)
         return result
 
     def send_to_shipper(self):

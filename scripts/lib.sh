@@ -45,6 +45,9 @@ install_system_packages() {
     command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
     command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+    # The warranty tests read the certificate's QR code back with pyzbar.
+    ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' \
+        || dpkg -s libzbar0 >/dev/null 2>&1 || missing+=(libzbar0)
     # Odoo's browser tests (the picking screen tour) drive a headless Chromium.
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ ${#missing[@]} -gt 0 ]; then
@@ -79,7 +82,7 @@ create_db_role() {
 }
 
 install_python_packages() {
-    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun" 2>/dev/null; then
+    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun, pyzbar.pyzbar" 2>/dev/null; then
         log "Installing Python packages from requirements.txt"
         "$PYTHON" -m pip install --quiet -r "$ADDON_DIR/requirements.txt" 2>/dev/null \
             || "$PYTHON" -m pip install --quiet --break-system-packages -r "$ADDON_DIR/requirements.txt"

@@ -21,3 +21,7 @@ from . import test_committed_stock
 from . import test_delivery_split
 from . import test_picking_scanner_awb
 from . import test_order_completion
+from . import test_warranty
+from . import test_warranty_report
+from . import test_warranty_claim
+from . import test_warranty_portal

@@ -223,6 +223,43 @@ class TestOrderCompletion(CompletionCommon):
             order.invoice_ids.invoice_pdf_report_id.raw.startswith(b"%PDF-")
         )
 
+    def test_completion_sends_transport_invoice_and_warranty_certificates(self):
+        """With a warranty on the product, completing a ready order delivers it,
+        issues one certificate per unit and attaches and e-mails the three
+        documents: delivery slip, invoice and certificates."""
+        self.product.write(
+            {"fulfilment_warranty_months": 24, "fulfilment_warranty_type": "legal"}
+        )
+        order = self._ready_order(quantity=2)
+        order.action_fulfilment_complete()
+        certificates = order.fulfilment_warranty_ids
+        self.assertEqual(len(certificates), 2)
+        self.assertEqual(set(certificates.mapped("state")), {"active"})
+        attachments = self._attachments(order)
+        self.assertEqual(len(attachments), 3)
+        certificate_document = attachments.filtered(
+            lambda a: a.description == f"sale.order,{order.id}"
+        )
+        content = certificate_document.raw.decode()  # HTML in test databases
+        for certificate in certificates:
+            self.assertIn(certificate.name, content)
+        message = self._completion_messages(order)
+        self.assertEqual(message.attachment_ids, attachments)
+        self.assertEqual(order.fulfilment_status_id, self.status_completed)
+
+    def test_rollback_removes_warranty_certificates(self):
+        """When the invoice cannot be posted, the certificates issued by the
+        delivery validated during the completion are undone too."""
+        self.product.write({"fulfilment_warranty_months": 24})
+        order = self._ready_order()
+        with self._post_failing_for(order), self.assertRaises(UserError):
+            order.action_fulfilment_complete()
+        self.assertFalse(order.fulfilment_warranty_ids)
+        self.assertFalse(
+            self.env["fulfilment.warranty"].search([("order_id", "=", order.id)])
+        )
+        self.assertFalse(self._attachments(order))
+
     def test_rollback_when_invoice_cannot_be_posted(self):
         """Posting the invoice fails: the delivery validation, the invoice, the
         documents, the e-mail and the status change are all undone."""

@@ -1,0 +1,399 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CLAIM_STATES = [
+    ("received", "Received"),
+    ("diagnosing", "Diagnosing"),
+    ("in_repair", "In Repair"),
+    ("waiting_parts", "Waiting for Parts"),
+    ("repaired", "Repaired"),
+    ("replaced", "Replaced"),
+    ("rejected", "Rejected"),
+    ("returned", "Returned to Customer"),
+]
+
+# While in these states the product is being serviced: the customer gets
+# regular reminders.
+CLAIM_OPEN_STATES = ("received", "diagnosing", "in_repair", "waiting_parts")
+
+# Allowed moves between states.
+CLAIM_TRANSITIONS = {
+    "received": ("diagnosing", "rejected"),
+    "diagnosing": ("in_repair", "waiting_parts", "replaced", "rejected"),
+    "in_repair": ("waiting_parts", "repaired", "replaced"),
+    "waiting_parts": ("in_repair", "replaced"),
+    "repaired": ("returned",),
+    "replaced": ("returned",),
+    "rejected": ("returned",),
+    "returned": (),
+}
+
+# Claims the reminder job handles per transaction.
+REMINDER_BATCH_SIZE = 200
+
+
+class FulfilmentWarrantyClaim(models.Model):
+    _name = "fulfilment.warranty.claim"
+    _description = "Warranty Service Claim"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+
+    # Identity
+    name = fields.Char(
+        string="Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: _("New"),
+    )
+    company_id = fields.Many2one(
+        related="warranty_id.company_id", store=True, index=True, precompute=True
+    )
+    warranty_id = fields.Many2one(
+        "fulfilment.warranty",
+        string="Certificate",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(
+        related="warranty_id.partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+        precompute=True,
+    )
+    product_id = fields.Many2one(
+        related="warranty_id.product_id", store=True, precompute=True
+    )
+    lot_id = fields.Many2one(related="warranty_id.lot_id")
+    order_id = fields.Many2one(related="warranty_id.order_id", store=True)
+    warranty_date_end = fields.Date(
+        related="warranty_id.date_end", string="Warranty End"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user if not self.env.user.share else False,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+
+    # Case
+    description = fields.Text(string="Problem Description", required=True)
+    state = fields.Selection(
+        CLAIM_STATES,
+        default="received",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    date_received = fields.Datetime(
+        string="Received On",
+        default=fields.Datetime.now,
+        required=True,
+        index=True,
+    )
+    expected_date = fields.Date(
+        tracking=True,
+        help="When the customer can expect the product back; told to them in "
+        "the notifications.",
+    )
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    diagnosis = fields.Text()
+    rejection_reason = fields.Text(tracking=True)
+    is_open = fields.Boolean(compute="_compute_is_open")
+
+    # Warranty check
+    warranty_override = fields.Boolean(
+        string="Accept Outside Warranty",
+        tracking=True,
+        copy=False,
+        help="Fulfilment managers only: accept the claim although the certificate "
+        "is expired, void or not yet valid.",
+    )
+    override_reason = fields.Text(tracking=True, copy=False)
+    override_user_id = fields.Many2one(
+        "res.users", string="Accepted By", readonly=True, copy=False
+    )
+    warranty_warning = fields.Char(compute="_compute_warranty_warning")
+
+    # Reminders
+    last_reminder_date = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last day the customer was reminded that the claim is open.",
+    )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for claim in self:
+            claim.is_open = claim.state in CLAIM_OPEN_STATES
+
+    @api.depends("warranty_id", "date_received")
+    def _compute_warranty_warning(self):
+        for claim in self:
+            claim.warranty_warning = (
+                claim.warranty_id._get_invalid_reason(claim._claim_date())
+                if claim.warranty_id
+                else False
+            ) or False
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for claim in self:
+            claim.access_url = f"/my/warranty/claim/{claim.id}"
+        return result
+
+    def _claim_date(self):
+        self.ensure_one()
+        return fields.Date.context_today(
+            self, self.date_received or fields.Datetime.now()
+        )
+
+    # ------------------------------------------------------------
+    # CRUD and constraints
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_override_rights(vals_list)
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                warranty = self.env["fulfilment.warranty"].browse(
+                    vals.get("warranty_id")
+                )
+                company = warranty.sudo().company_id or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("fulfilment.warranty.claim") or _("New")
+            if vals.get("warranty_override"):
+                vals["override_user_id"] = self.env.user.id
+        claims = super().create(vals_list)
+        for claim in claims:
+            claim.message_subscribe(partner_ids=claim.partner_id.ids)
+        claims._notify_customer("state")
+        return claims
+
+    def write(self, vals):
+        self._check_override_rights([vals])
+        if vals.get("warranty_override"):
+            vals["override_user_id"] = self.env.user.id
+        elif "warranty_override" in vals:
+            vals["override_user_id"] = False
+        return super().write(vals)
+
+    def _check_override_rights(self, vals_list):
+        if any(
+            "warranty_override" in vals or "override_reason" in vals
+            for vals in vals_list
+        ) and not self.env.user.has_group("order_fulfilment.group_manager"):
+            raise UserError(
+                _("Only a fulfilment manager can accept a claim outside warranty.")
+            )
+
+    @api.constrains(
+        "warranty_id", "date_received", "warranty_override", "override_reason"
+    )
+    def _check_warranty_valid(self):
+        for claim in self:
+            if claim.warranty_override:
+                if not (claim.override_reason or "").strip():
+                    raise ValidationError(
+                        _(
+                            "Give the reason for accepting claim %(claim)s outside "
+                            "warranty.",
+                            claim=claim.name,
+                        )
+                    )
+                continue
+            reason = claim.warranty_id._get_invalid_reason(claim._claim_date())
+            if reason:
+                raise ValidationError(
+                    _(
+                        "%(reason)s The claim is refused; a fulfilment manager can "
+                        "accept it anyway (Accept Outside Warranty, with a reason).",
+                        reason=reason,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_manager(self):
+        if not self.env.user.has_group("order_fulfilment.group_manager"):
+            raise UserError(_("Only a fulfilment manager can delete service claims."))
+
+    # ------------------------------------------------------------
+    # Actions: workflow
+    # ------------------------------------------------------------
+
+    def action_diagnose(self):
+        return self._set_state("diagnosing")
+
+    def action_repair(self):
+        return self._set_state("in_repair")
+
+    def action_wait_parts(self):
+        return self._set_state("waiting_parts")
+
+    def action_repaired(self):
+        return self._set_state("repaired")
+
+    def action_replaced(self):
+        return self._set_state("replaced")
+
+    def action_reject(self):
+        for claim in self:
+            if not (claim.rejection_reason or "").strip():
+                raise UserError(
+                    _(
+                        "Write the reason for rejecting claim %(claim)s first "
+                        "(the customer is told).",
+                        claim=claim.name,
+                    )
+                )
+        return self._set_state("rejected")
+
+    def action_return_to_customer(self):
+        return self._set_state("returned")
+
+    def _set_state(self, state):
+        """Move the claims to ``state`` when their current state allows it, and
+        tell the customers."""
+        labels = dict(CLAIM_STATES)
+        for claim in self:
+            if state not in CLAIM_TRANSITIONS[claim.state]:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s cannot go from “%(from)s” to “%(to)s”.",
+                        claim=claim.name,
+                        **{"from": labels[claim.state], "to": labels[state]},
+                    )
+                )
+        vals = {"state": state}
+        if state not in CLAIM_OPEN_STATES:
+            vals["date_closed"] = fields.Datetime.now()
+        self.write(vals)
+        self._notify_customer("state")
+        return True
+
+    def action_view_warranty(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fulfilment.warranty",
+            "view_mode": "form",
+            "res_id": self.warranty_id.id,
+        }
+
+    # ------------------------------------------------------------
+    # Customer notifications and reminders
+    # ------------------------------------------------------------
+
+    def _notify_customer(self, kind):
+        """E-mail and SMS the customers: ``kind`` is "state" (the claim entered
+        its current state) or "reminder" (it is still open)."""
+        xmlids = {
+            "state": (
+                "order_fulfilment.mail_template_warranty_claim_state",
+                "order_fulfilment.sms_template_warranty_claim_state",
+            ),
+            "reminder": (
+                "order_fulfilment.mail_template_warranty_claim_reminder",
+                "order_fulfilment.sms_template_warranty_claim_reminder",
+            ),
+        }[kind]
+        # The claim's customer is notified whoever triggers the change
+        # (an operator, a portal customer, the scheduler).
+        mail_template = self.env.ref(xmlids[0], raise_if_not_found=False).sudo()
+        sms_template = self.env.ref(xmlids[1], raise_if_not_found=False).sudo()
+        claims = self.sudo()
+        if mail_template:
+            for claim in claims:
+                claim.message_post_with_source(
+                    mail_template, subtype_xmlid="mail.mt_comment"
+                )
+        if sms_template:
+            for claim in claims.filtered(
+                lambda c: c.partner_id.mobile or c.partner_id.phone
+            ):
+                claim._message_sms_with_template(
+                    template=sms_template,
+                    partner_ids=claim.partner_id.ids,
+                    put_in_queue=True,
+                )
+            # Queued SMS leave after the commit: a failing gateway never blocks
+            # or undoes the claim's change.
+            cron = self.env.ref(
+                "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+
+    @api.model
+    def _reminder_domain(self, company, today):
+        limit = today - timedelta(days=company.fulfilment_warranty_reminder_days)
+        limit_start = fields.Datetime.to_datetime(limit + timedelta(days=1))
+        return [
+            ("company_id", "=", company.id),
+            ("state", "in", CLAIM_OPEN_STATES),
+            "|",
+            ("last_reminder_date", "<=", limit),
+            "&",
+            ("last_reminder_date", "=", False),
+            ("date_received", "<", limit_start),
+        ]
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=REMINDER_BATCH_SIZE):
+        """Remind the customers of open claims, once per interval (days set in
+        Settings, per company; 0 turns reminders off).
+
+        The claims are selected by their last reminder date, which is written
+        with the reminder: a second run in the same interval finds nothing.
+        Under the scheduler each run handles one batch and reports the rest.
+        """
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search(
+            [("fulfilment_warranty_reminder_days", ">", 0)]
+        )
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        sent = 0
+        for company in companies:
+            domain = self._reminder_domain(company, today)
+            while True:
+                claims = self.search(domain, limit=batch_size, order="id")
+                if not claims:
+                    break
+                claims.write({"last_reminder_date": today})
+                claims.with_company(company)._notify_customer("reminder")
+                sent += len(claims)
+                if in_cron:
+                    remaining = sum(
+                        self.search_count(self._reminder_domain(c, today))
+                        for c in companies
+                    )
+                    self.env["ir.cron"]._notify_progress(
+                        done=len(claims), remaining=remaining
+                    )
+                    return sent
+        return sent
+
+    # ------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------
+
+    def _get_portal_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]

@@ -1,0 +1,166 @@
+import io
+import subprocess
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from PIL import Image
+from pyzbar.pyzbar import decode as decode_qr
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .warranty_common import FulfilmentWarrantyCommon
+
+
+def _decode_png(png_bytes):
+    return [
+        symbol.data.decode()
+        for symbol in decode_qr(Image.open(io.BytesIO(png_bytes)))
+        if symbol.type == "QRCODE"
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
+    def test_qr_png_decodes_to_verification_url(self):
+        """The QR code image encodes the certificate's own verification URL,
+        with its random token."""
+        warranty = self._create_warranty()
+        url = warranty._get_verification_url()
+        token = warranty.sudo().verification_token
+        self.assertTrue(url.endswith(f"/warranty/verify/{token}"))
+        self.assertGreaterEqual(len(token), 30)
+        self.assertEqual(_decode_png(warranty._get_qr_code_png()), [url])
+        other = self._create_warranty()
+        self.assertNotEqual(other.sudo().verification_token, token)
+
+    def test_pdf_qr_scans_to_verification_url(self):
+        """The printed certificate (wkhtmltopdf) shows the product, serial,
+        dates, shop and customer, and its QR code, rasterised by pdftoppm,
+        scans back to the verification URL."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        order = self._create_delivered_order([(self.phone, 1, 900.0)])
+        warranty = order.fulfilment_warranty_ids
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        html = report._render_qweb_html(
+            "order_fulfilment.action_report_fulfilment_warranty", warranty.ids
+        )[0].decode()
+        for text in (
+            warranty.name,
+            warranty.lot_id.name,
+            "Smartphone X1",
+            "Str. Victoriei 12",
+            "ana.client@example.com",
+            self.env.company.name,
+            "Electronics terms: defects covered.",
+        ):
+            self.assertIn(text, html)
+        # In the customer's language: French dates.
+        self.assertIn(warranty.date_end.strftime("%d/%m/%Y"), html)
+
+        pdf = report._render_qweb_pdf(
+            "order_fulfilment.action_report_fulfilment_warranty", warranty.ids
+        )[0]
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "certificate.pdf"
+            path.write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "150", str(path), str(Path(tmp) / "page")],
+                check=True,
+                timeout=60,
+            )
+            pages = sorted(Path(tmp).glob("page*.png"))
+            self.assertEqual(len(pages), 1)
+            self.assertEqual(
+                _decode_png(pages[0].read_bytes()),
+                [warranty._get_verification_url()],
+            )
+
+    def test_several_certificates_one_pdf(self):
+        """Printing several certificates gives one PDF with a page each."""
+        order = self._create_delivered_order([(self.product, 2, 100.0)])
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "order_fulfilment.action_report_fulfilment_warranty",
+                order.fulfilment_warranty_ids.ids,
+            )[0]
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "certificates.pdf"
+            path.write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "100", str(path), str(Path(tmp) / "p")],
+                check=True,
+                timeout=60,
+            )
+            pages = sorted(Path(tmp).glob("p*.png"))
+            self.assertEqual(len(pages), 2)
+            decoded = {url for page in pages for url in _decode_png(page.read_bytes())}
+        self.assertEqual(
+            decoded,
+            {w._get_verification_url() for w in order.fulfilment_warranty_ids},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyVerificationPage(FulfilmentWarrantyCommon, HttpCase):
+    def _verify(self, warranty):
+        return self.url_open(f"/warranty/verify/{warranty.sudo().verification_token}")
+
+    def test_valid_certificate(self):
+        """A valid certificate's page says valid and shows the unit, never
+        the customer's address, e-mail, phone or name."""
+        order = self._create_delivered_order([(self.phone, 1, 900.0)])
+        warranty = order.fulfilment_warranty_ids
+        response = self._verify(warranty)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_warranty_verify_valid", response.text)
+        self.assertIn(warranty.name, response.text)
+        self.assertIn("Smartphone X1", response.text)
+        self.assertIn(warranty.lot_id.name, response.text)
+        self.assertEqual(response.headers.get("X-Robots-Tag"), "noindex, nofollow")
+        for private in (
+            "Victoriei",
+            "010061",
+            "ana.client@example.com",
+            "721 000 111",
+            "Ana Client",
+            order.name,
+        ):
+            self.assertNotIn(private, response.text)
+
+    def test_expired_certificate(self):
+        """A certificate past its end shows as expired, even before the
+        nightly job marks it."""
+        warranty = self._create_warranty()
+        warranty.write(
+            {
+                "date_start": fields.Date.today() - timedelta(days=800),
+                "date_end": fields.Date.today() - timedelta(days=70),
+            }
+        )
+        self.assertEqual(warranty.state, "active")
+        response = self._verify(warranty)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_warranty_verify_expired", response.text)
+        self.assertNotIn("o_warranty_verify_valid", response.text)
+
+    def test_void_certificate(self):
+        """A voided certificate shows as void."""
+        warranty = self._create_warranty()
+        warranty.with_user(self.manager).action_void()
+        response = self._verify(warranty)
+        self.assertIn("o_warranty_verify_void", response.text)
+
+    def test_unknown_token(self):
+        """An unknown token answers 404 with the "unknown" message."""
+        self._create_warranty()
+        response = self.url_open("/warranty/verify/not-a-real-token-0000000000")
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("o_warranty_verify_unknown", response.text)
+        self.assertNotIn("o_warranty_verify_valid", response.text)
