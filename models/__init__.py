@@ -18,6 +18,7 @@ from . import fulfilment_warranty
 from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
+from . import report_fulfilment_order_warranty
 from . import ir_http
 from . import payment_provider
 from . import payment_transaction

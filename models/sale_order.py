@@ -1918,8 +1918,8 @@ class SaleOrder(models.Model):
                 self.env["ir.actions.report"]
                 .sudo()
                 ._render_qweb_pdf(
-                    "order_fulfilment.action_report_fulfilment_warranty",
-                    certificates.ids,
+                    "order_fulfilment.action_report_fulfilment_order_warranty",
+                    self.ids,
                 )
             )
             # Test databases render HTML instead of calling wkhtmltopdf.

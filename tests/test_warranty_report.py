@@ -8,6 +8,7 @@ from PIL import Image
 from pyzbar.pyzbar import decode as decode_qr
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .warranty_common import FulfilmentWarrantyCommon
@@ -105,6 +106,40 @@ class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
             decoded,
             {w._get_verification_url() for w in order.fulfilment_warranty_ids},
         )
+
+    def test_order_certificates_one_document(self):
+        """The order's certificates print as one document: a page and a QR
+        code each, in the certificates' order."""
+        order = self._create_delivered_order([(self.product, 3, 100.0)])
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, report_type = report._render_qweb_pdf(
+            "order_fulfilment.action_report_fulfilment_order_warranty", order.ids
+        )
+        self.assertEqual(report_type, "pdf")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "order.pdf"
+            path.write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "100", str(path), str(Path(tmp) / "p")],
+                check=True,
+                timeout=60,
+            )
+            pages = sorted(Path(tmp).glob("p*.png"))
+            self.assertEqual(len(pages), 3)
+            decoded = [_decode_png(page.read_bytes()) for page in pages]
+        self.assertEqual(
+            [set(urls) for urls in decoded],
+            [{w._get_verification_url()} for w in order.fulfilment_warranty_ids],
+        )
+
+    def test_order_without_certificate_refused(self):
+        """Printing the certificates of an order that has no active one says so."""
+        order = self._create_delivered_order([(self.product, 1, 100.0)])
+        order.fulfilment_warranty_ids.write({"state": "void"})
+        with self.assertRaisesRegex(UserError, "no active warranty certificate"):
+            self.env["ir.actions.report"]._render_qweb_pdf(
+                "order_fulfilment.action_report_fulfilment_order_warranty", order.ids
+            )
 
 
 @tagged("post_install", "-at_install")
