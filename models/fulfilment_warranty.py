@@ -127,6 +127,14 @@ class FulfilmentWarranty(models.Model):
     claim_ids = fields.One2many(
         "fulfilment.warranty.claim", "warranty_id", string="Service Claims"
     )
+    replaced_warranty_id = fields.Many2one(
+        "fulfilment.warranty",
+        string="Replaces",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The certificate of the unit this one replaced under a service claim.",
+    )
     claim_count = fields.Integer(compute="_compute_claim_count")
 
     _sql_constraints = [
@@ -346,6 +354,53 @@ class FulfilmentWarranty(models.Model):
     # ------------------------------------------------------------
     # Issue on delivery, void on return, expire by date
     # ------------------------------------------------------------
+
+    def _replace(self, claim, lot=None):
+        """Void this certificate for a unit replaced under ``claim`` and issue
+        the replacement unit's certificate: same customer, order and terms, the
+        same period counted again from today.
+
+        :return: the new certificate
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        warranty = self.sudo()
+        replacement = warranty.with_context(mail_create_nolog=True).create(
+            {
+                "company_id": warranty.company_id.id,
+                "partner_id": warranty.partner_id.id,
+                "order_id": warranty.order_id.id,
+                "sale_line_id": warranty.sale_line_id.id,
+                "product_id": warranty.product_id.id,
+                "lot_id": (lot or warranty.lot_id).id,
+                "warranty_type": warranty.warranty_type,
+                "months": warranty.months,
+                "terms": warranty.terms,
+                "date_start": today,
+                "date_end": self._compute_date_end(today, warranty.months),
+                "replaced_warranty_id": warranty.id,
+            }
+        )
+        warranty.write(
+            {
+                "state": "void",
+                "date_void": today,
+                "void_reason": _(
+                    "Unit replaced under claim %(claim)s (new certificate "
+                    "%(certificate)s)",
+                    claim=claim.name,
+                    certificate=replacement.name,
+                ),
+            }
+        )
+        replacement.message_post(
+            body=_(
+                "Issued for the unit replacing %(certificate)s under claim %(claim)s.",
+                certificate=warranty.name,
+                claim=claim.name,
+            )
+        )
+        return replacement.sudo(False)
 
     @api.model
     def _issue_for_moves(self, moves):

@@ -125,6 +125,26 @@ class FulfilmentWarrantyClaim(models.Model):
     )
     warranty_warning = fields.Char(compute="_compute_warranty_warning")
 
+    # Replacement
+    product_tracking = fields.Selection(related="product_id.tracking")
+    replacement_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Replacement Serial/Lot",
+        copy=False,
+        tracking=True,
+        domain="[('product_id', '=', product_id)]",
+        help="The unit given to the customer instead of the claimed one; "
+        "required for products tracked by serial number.",
+    )
+    replacement_warranty_id = fields.Many2one(
+        "fulfilment.warranty",
+        string="Replacement Certificate",
+        readonly=True,
+        copy=False,
+        help="Issued when the claim is marked Replaced: the replacement unit's "
+        "warranty starts on that day, for the period of the original certificate.",
+    )
+
     # Reminders
     last_reminder_date = fields.Date(
         readonly=True,
@@ -251,7 +271,23 @@ class FulfilmentWarrantyClaim(models.Model):
         return self._set_state("repaired")
 
     def action_replaced(self):
-        return self._set_state("replaced")
+        """The claimed unit is replaced: its certificate is voided and the
+        replacement unit gets a certificate of its own from today."""
+        for claim in self:
+            if claim.product_tracking == "serial" and not claim.replacement_lot_id:
+                raise UserError(
+                    _(
+                        "Enter the serial number of the unit that replaces the "
+                        "claimed one on claim %(claim)s first.",
+                        claim=claim.name,
+                    )
+                )
+        self._set_state("replaced")
+        for claim in self:
+            claim.replacement_warranty_id = claim.warranty_id._replace(
+                claim, claim.replacement_lot_id
+            )
+        return True
 
     def action_reject(self):
         for claim in self:

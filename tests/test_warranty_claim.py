@@ -194,3 +194,51 @@ class TestWarrantyClaim(FulfilmentWarrantyNotifyCommon):
         self.env.company.fulfilment_warranty_reminder_days = 0
         with freeze_time(start + timedelta(days=40)):
             self.assertEqual(Claim._cron_send_reminders(), 0)
+
+    def test_replaced_unit_gets_its_own_certificate(self):
+        """Marking a claim Replaced voids the claimed unit's certificate and
+        issues one for the replacement unit, for the same period from today."""
+        claim = self._create_claim()
+        claim.action_diagnose()
+        claim.action_replaced()
+        self.assertEqual(claim.state, "replaced")
+        replacement = claim.replacement_warranty_id
+        self.assertTrue(replacement)
+        self.assertEqual(self.warranty.state, "void")
+        self.assertIn(claim.name, self.warranty.void_reason)
+        self.assertEqual(replacement.state, "active")
+        self.assertEqual(replacement.replaced_warranty_id, self.warranty)
+        self.assertEqual(replacement.partner_id, self.customer)
+        self.assertEqual(replacement.order_id, self.order)
+        self.assertEqual(replacement.product_id, self.product)
+        self.assertEqual(replacement.months, 24)
+        today = fields.Date.today()
+        self.assertEqual(replacement.date_start, today)
+        self.assertEqual(
+            replacement.date_end,
+            replacement._compute_date_end(today, 24),
+        )
+        self.assertNotEqual(
+            replacement.sudo().verification_token,
+            self.warranty.sudo().verification_token,
+        )
+        self.assertTrue(replacement._is_valid())
+
+    def test_replaced_serial_unit_needs_the_new_serial(self):
+        """For a serial-tracked product the replacement's serial number is asked
+        first; the new certificate carries it."""
+        order = self._create_delivered_order([(self.phone, 1, 900.0)])
+        warranty = order.fulfilment_warranty_ids
+        claim = self.env["fulfilment.warranty.claim"].create(
+            {"warranty_id": warranty.id, "description": "Screen flickers."}
+        )
+        claim.action_diagnose()
+        with self.assertRaisesRegex(UserError, "serial number of the unit"):
+            claim.action_replaced()
+        self.assertEqual(claim.state, "diagnosing")
+        self.assertEqual(warranty.state, "active")
+        new_serial = self.serials.filtered(lambda lot: lot != warranty.lot_id)[-1]
+        claim.replacement_lot_id = new_serial
+        claim.action_replaced()
+        self.assertEqual(claim.replacement_warranty_id.lot_id, new_serial)
+        self.assertEqual(warranty.state, "void")
