@@ -186,11 +186,13 @@ class StockPicking(models.Model):
             lambda p: p.fulfilment_rma_id and p.picking_type_code == "incoming"
         ).fulfilment_rma_id.sudo()._on_return_received()
         # Goods that leave for the customer put the order on its way (after the
-        # AWB, which Odoo requests while validating).
+        # AWB, which Odoo requests while validating). A return's replacement
+        # parcel belongs to the return, not to the order's own journey.
         for picking in self.filtered(
             lambda p: (
                 p.state == "done"
                 and p.sale_id
+                and not p.fulfilment_rma_id
                 and p.picking_type_code == "outgoing"
                 and p.location_dest_id.usage == "customer"
             )

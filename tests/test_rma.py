@@ -116,7 +116,10 @@ class TestRma(FulfilmentRmaCommon):
         self.assertEqual(delivery.sale_id, order)
         self.assertEqual(delivery.partner_id, order.partner_shipping_id)
         self.assertEqual(delivery.state, "assigned")
+        status = order.fulfilment_status_id
         self._validate_picking(delivery)
+        # The replacement parcel does not send the order back to "shipping".
+        self.assertEqual(order.fulfilment_status_id, status)
         self.assertEqual(self._stock(self.product), stock_after_return - 1)
         self.assertEqual(order.order_line.qty_delivered, 2)
         self.assertEqual(
