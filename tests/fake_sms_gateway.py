@@ -1,4 +1,4 @@
-"""A local HTTP SMS gateway for the tests: JSON in, JSON out, on 127.0.0.1."""
+"""A local HTTP SMS gateway (tests and demo): JSON in, JSON out, on 127.0.0.1."""
 
 import json
 import threading
@@ -12,11 +12,11 @@ class FakeSmsGateway:
     ``"down"`` (HTTP 503 with an error message) or ``"reject"`` (HTTP 422).
     """
 
-    def __init__(self, token="secret-token"):
+    def __init__(self, token="secret-token", port=0):
         self.token = token
         self.mode = "ok"
         self.received = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._make_handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._make_handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
