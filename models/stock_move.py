@@ -26,8 +26,21 @@ class StockMove(models.Model):
             self, field, lambda records, f: super()._fetch_field(f)
         )
 
+    def _action_cancel(self):
+        # A cancelled move ships nothing: its scans go with its reservation.
+        self.move_line_ids.filtered("fulfilment_scanned_qty").write(
+            {"fulfilment_scanned_qty": 0.0}
+        )
+        return super()._action_cancel()
+
+    def _do_unreserve(self):
+        # A scan is never lost with the reservation: what was scanned becomes
+        # picked first, and Odoo keeps picked moves as they are.
+        self.move_line_ids._fulfilment_apply_scans()
+        return super()._do_unreserve()
+
     # ------------------------------------------------------------
-    # Picking screen: one line per move; scanned = picked move lines
+    # Picking screen: one line per move; scans counted on the move lines
     # ------------------------------------------------------------
 
     def _fulfilment_scanner_line(self):

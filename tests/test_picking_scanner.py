@@ -93,6 +93,31 @@ class TestPickingScan(PickingScannerCommon):
         self.assertEqual(move.move_line_ids.filtered("picked").quantity, 2)
         self.assertEqual(move.quantity, 2)
 
+    def test_unreserve_keeps_the_scans(self):
+        """Unreserving a delivery being scanned keeps what was scanned, as
+        picked; the rest of the delivery is unreserved."""
+        for _i in range(3):
+            self.picking_as_picker.fulfilment_scan("5940000000011")
+        self.picking.do_unreserve()
+        move = self._move(self.picking, self.product)
+        self.assertEqual(move._fulfilment_picked_quantity(), 3)
+        self.assertTrue(move.picked)
+        self.assertFalse(self._move(self.picking, self.cable).move_line_ids)
+
+    def test_cancel_releases_scanned_lines(self):
+        """Cancelling a delivery being scanned releases its whole reservation,
+        scanned units included."""
+        for _i in range(8):
+            self.picking_as_picker.fulfilment_scan("5940000000011")
+        self.picking_as_picker.fulfilment_scan("5940000000028")
+        self.picking.action_cancel()
+        self.assertEqual(self.picking.state, "cancel")
+        self.assertFalse(self.picking.move_line_ids)
+        reserved = self.env["stock.quant"].search(
+            [("product_id", "in", (self.product | self.cable).ids)]
+        )
+        self.assertFalse(any(reserved.mapped("reserved_quantity")))
+
     def test_scan_packaging_counts_its_quantity(self):
         """Scanning a packaging barcode picks the packaging's quantity."""
         result = self.picking_as_picker.fulfilment_scan("5940000000066")
