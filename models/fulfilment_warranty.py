@@ -512,22 +512,36 @@ class FulfilmentWarranty(models.Model):
                 [("return_move_id", "in", return_moves.ids)]
             ).return_move_id.ids
         )
+        return_moves = return_moves.filtered(lambda m: m.id not in handled)
+        # Every certificate the returns may void, in one query.
+        not_void = Warranty.search(
+            [
+                (
+                    "sale_line_id",
+                    "in",
+                    (
+                        return_moves.sale_line_id
+                        | return_moves.origin_returned_move_id.sale_line_id
+                    ).ids,
+                ),
+                ("state", "!=", "void"),
+            ],
+            order="date_start desc, id desc",
+        )
         voided = Warranty.browse()
         today = fields.Date.context_today(self)
-        for move in return_moves.filtered(lambda m: m.id not in handled):
+        for move in return_moves:
             sale_line = move.sale_line_id or move.origin_returned_move_id.sale_line_id
             origin = move.origin_returned_move_id
             for lot_id, units in self._units_by_lot(move).items():
                 if units <= 0:
                     continue
-                candidates = Warranty.search(
-                    [
-                        ("sale_line_id", "=", sale_line.id),
-                        ("product_id", "=", move.product_id.id),
-                        ("lot_id", "=", lot_id),
-                        ("state", "!=", "void"),
-                    ],
-                    order="date_start desc, id desc",
+                candidates = (not_void - voided).filtered(
+                    lambda w, sale_line=sale_line, move=move, lot_id=lot_id: (
+                        w.sale_line_id == sale_line
+                        and w.product_id == move.product_id
+                        and w.lot_id.id == lot_id
+                    )
                 )
                 # The units of the delivery being returned go first.
                 candidates = (

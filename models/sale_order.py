@@ -1588,25 +1588,31 @@ class SaleOrder(models.Model):
                     }
                 )
                 continue
-            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-                "stock.action_report_delivery", picking.ids
-            )
-            # Test databases render HTML instead of calling wkhtmltopdf.
-            extension = "pdf" if report_type == "pdf" else "html"
             documents.append(
-                {
-                    "name": "{} {}.{}".format(
-                        _("Delivery Slip"), picking.name.replace("/", "_"), extension
-                    ),
-                    "mimetype": "application/pdf"
-                    if report_type == "pdf"
-                    else "text/html",
-                    "raw": content,
-                    "res_model": "stock.picking",
-                    "res_id": picking.id,
-                }
+                self._fulfilment_report_document(
+                    "stock.action_report_delivery", picking, _("Delivery Slip")
+                )
             )
         return documents
+
+    @api.model
+    def _fulfilment_report_document(self, report_ref, record, title):
+        """A completion document: the report ``report_ref`` of ``record``,
+        named after ``title`` and the record."""
+        content, report_type = record.env["ir.actions.report"]._render_qweb_pdf(
+            report_ref, record.ids
+        )
+        # Test databases render HTML instead of calling wkhtmltopdf.
+        is_pdf = report_type == "pdf"
+        return {
+            "name": "{} {}.{}".format(
+                title, record.name.replace("/", "_"), "pdf" if is_pdf else "html"
+            ),
+            "mimetype": "application/pdf" if is_pdf else "text/html",
+            "raw": content,
+            "res_model": record._name,
+            "res_id": record.id,
+        }
 
     def _fulfilment_invoice_documents(self):
         """The legal PDF of each posted invoice of the order.
@@ -1911,35 +1917,15 @@ class SaleOrder(models.Model):
         """The warranty certificates of the units the order delivered, in one
         PDF, for order completion."""
         self.ensure_one()
-        documents = []
-        certificates = self._fulfilment_create_warranty_certificates()
-        if certificates:
-            content, report_type = (
-                self.env["ir.actions.report"]
-                .sudo()
-                ._render_qweb_pdf(
-                    "order_fulfilment.action_report_fulfilment_order_warranty",
-                    self.ids,
-                )
+        if not self._fulfilment_create_warranty_certificates():
+            return []
+        return [
+            self._fulfilment_report_document(
+                "order_fulfilment.action_report_fulfilment_order_warranty",
+                self.sudo(),
+                _("Warranty Certificates"),
             )
-            # Test databases render HTML instead of calling wkhtmltopdf.
-            extension = "pdf" if report_type == "pdf" else "html"
-            documents.append(
-                {
-                    "name": "{} {}.{}".format(
-                        _("Warranty Certificates"),
-                        self.name.replace("/", "_"),
-                        extension,
-                    ),
-                    "mimetype": "application/pdf"
-                    if report_type == "pdf"
-                    else "text/html",
-                    "raw": content,
-                    "res_model": "sale.order",
-                    "res_id": self.id,
-                }
-            )
-        return documents
+        ]
 
     def action_view_fulfilment_warranties(self):
         self.ensure_one()

@@ -117,46 +117,47 @@ class StockMove(models.Model):
         the reservation, moves the reservation to a picked line instead.
         """
         self.ensure_one()
-        rounding = self.product_uom.rounding
-        remaining = quantity
-        for line in self.move_line_ids:
-            if float_is_zero(remaining, precision_rounding=rounding):
-                return
-            if line.picked or (lot and line.lot_id != lot):
-                continue
-            room = line.product_uom_id._compute_quantity(
-                line.quantity - line.fulfilment_scanned_qty, self.product_uom
-            )
-            if float_compare(room, 0, precision_rounding=rounding) <= 0:
-                continue
-            taken = min(remaining, room)
-            line._fulfilment_count_scan(
-                self.product_uom._compute_quantity(taken, line.product_uom_id)
-            )
-            remaining -= taken
-        if not float_is_zero(remaining, precision_rounding=rounding):
+        lines = self.move_line_ids.filtered(
+            lambda ml: not ml.picked and (not lot or ml.lot_id == lot)
+        )
+        remaining = self._fulfilment_spread_unscanned(
+            quantity, lines, lambda line, taken: line._fulfilment_count_scan(taken)
+        )
+        if not float_is_zero(remaining, precision_rounding=self.product_uom.rounding):
             self._fulfilment_pick_unreserved(remaining, lot)
 
     def _fulfilment_pick_unreserved(self, quantity, lot=None):
         """Pick ``quantity`` that no reserved line can count: free what is not
         scanned of the other lines (another lot), then reserve it again, with
         anything beyond the reservation, on a picked line of the scanned lot."""
+        self._fulfilment_spread_unscanned(
+            quantity,
+            self.move_line_ids.filtered(lambda ml: not ml.picked),
+            lambda line, taken: line._fulfilment_release(taken),
+        )
+        self._fulfilment_add_picked_line(quantity, lot)
+
+    def _fulfilment_spread_unscanned(self, quantity, lines, apply):
+        """Spread ``quantity`` (in the move's unit) over what is not scanned yet
+        of ``lines``, calling ``apply(line, quantity in the line's unit)`` for
+        each line used.
+
+        :return: the quantity no line had room for, in the move's unit
+        """
         rounding = self.product_uom.rounding
         remaining = quantity
-        for line in self.move_line_ids.filtered(lambda ml: not ml.picked):
+        for line in lines:
             if float_is_zero(remaining, precision_rounding=rounding):
                 break
-            free = line.product_uom_id._compute_quantity(
+            room = line.product_uom_id._compute_quantity(
                 line.quantity - line.fulfilment_scanned_qty, self.product_uom
             )
-            if float_compare(free, 0, precision_rounding=rounding) <= 0:
+            if float_compare(room, 0, precision_rounding=rounding) <= 0:
                 continue
-            taken = min(remaining, free)
-            line._fulfilment_release(
-                self.product_uom._compute_quantity(taken, line.product_uom_id)
-            )
+            taken = min(remaining, room)
+            apply(line, self.product_uom._compute_quantity(taken, line.product_uom_id))
             remaining -= taken
-        self._fulfilment_add_picked_line(quantity, lot)
+        return remaining
 
     def _fulfilment_add_picked_line(self, quantity, lot=None):
         location = self._fulfilment_lot_location(lot) if lot else self.location_id

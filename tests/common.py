@@ -1,6 +1,12 @@
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
+
+from .fake_sms_gateway import FakeSmsGateway
+
+ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
+
 
 class FulfilmentCommon(TransactionCase):
     """Orders, customers and users shared by the order_fulfilment tests.
@@ -64,6 +70,31 @@ class FulfilmentCommon(TransactionCase):
         )
         cls.env["stock.quant"]._update_available_quantity(
             cls.product, cls.warehouse.lot_stock_id, 100
+        )
+
+    @classmethod
+    def _create_fan_carrier(cls, **values):
+        """A FAN Courier carrier talking to a fake FAN Courier on 127.0.0.1
+        (``cls.fake``), started for the test class."""
+        cls.fake = FakeFanCourier().start()
+        cls.addClassCleanup(cls.fake.stop)
+        return cls.env["delivery.carrier"].create(
+            {
+                "name": "FAN Courier (test)",
+                "delivery_type": "fan_courier",
+                "integration_level": "rate",
+                "product_id": cls.env["product.product"]
+                .create({"name": "Courier delivery", "type": "service"})
+                .id,
+                "fixed_price": 20.0,
+                "fulfilment_api_url": cls.fake.url,
+                "fulfilment_username": "demo",
+                "fulfilment_password": "demo-pass",
+                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
+                "fulfilment_client_id": "7032158",
+                "fulfilment_service": "Standard",
+                **values,
+            }
         )
 
     @classmethod
@@ -220,3 +251,27 @@ class PickingScannerCommon(FulfilmentCommon):
     @staticmethod
     def _move(picking, product):
         return picking.move_ids.filtered(lambda move: move.product_id == product)
+
+
+class SmsGatewayCase:
+    """Mixin: SMS go through a local HTTP gateway (``cls.gateway``)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gateway = FakeSmsGateway(token="s3cret").start()
+        cls.addClassCleanup(cls.gateway.stop)
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("order_fulfilment.sms_provider", "http")
+        params.set_param("order_fulfilment.sms_gateway_url", cls.gateway.url)
+        params.set_param("order_fulfilment.sms_gateway_auth", "bearer")
+        params.set_param("order_fulfilment.sms_gateway_secret", "s3cret")
+        params.set_param("order_fulfilment.sms_gateway_sender", "MYSHOP")
+
+    def setUp(self):
+        super().setUp()
+        self.gateway.mode = "ok"
+        self.gateway.received.clear()
+
+    def _send_queued_sms(self):
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()

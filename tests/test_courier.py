@@ -17,9 +17,8 @@ from odoo.addons.order_fulfilment.couriers.fakes import (
     FakeSameday,
 )
 
-from .common import FulfilmentCommon
+from .common import ODOO_TEST_MIN_TIMEOUT, FulfilmentCommon
 
-ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 

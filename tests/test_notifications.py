@@ -1,31 +1,10 @@
 from odoo.tests import tagged
 
-from .common import FulfilmentCommon
-from .fake_sms_gateway import FakeSmsGateway
+from .common import FulfilmentCommon, SmsGatewayCase
 
 
 @tagged("post_install", "-at_install")
-class TestStatusNotifications(FulfilmentCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.gateway = FakeSmsGateway(token="s3cret").start()
-        cls.addClassCleanup(cls.gateway.stop)
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("order_fulfilment.sms_provider", "http")
-        params.set_param("order_fulfilment.sms_gateway_url", cls.gateway.url)
-        params.set_param("order_fulfilment.sms_gateway_auth", "bearer")
-        params.set_param("order_fulfilment.sms_gateway_secret", "s3cret")
-        params.set_param("order_fulfilment.sms_gateway_sender", "MYSHOP")
-
-    def setUp(self):
-        super().setUp()
-        self.gateway.mode = "ok"
-        self.gateway.received.clear()
-
-    def _send_queued_sms(self):
-        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
-
+class TestStatusNotifications(SmsGatewayCase, FulfilmentCommon):
     def test_status_email_queued_in_customer_language(self):
         """Entering a status with a template e-mails the customer in their language."""
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -9,10 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import Savepoint
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
-
 from .common import FulfilmentCommon
-from .test_courier import ODOO_TEST_MIN_TIMEOUT
 
 
 class CompletionCommon(FulfilmentCommon):
@@ -458,22 +455,8 @@ class TestOrderCompletionCourier(CompletionCommon):
         # that cursor shares the test transaction.
         cls.registry.enter_test_mode(cls.cr)
         cls.addClassCleanup(cls.registry.leave_test_mode)
-        cls.fake = FakeFanCourier().start()
-        cls.addClassCleanup(cls.fake.stop)
-        cls.courier = cls.env["delivery.carrier"].create(
-            {
-                "name": "FAN test",
-                "delivery_type": "fan_courier",
-                "integration_level": "rate",
-                "product_id": cls.shipping_product.id,
-                "fixed_price": 20.0,
-                "fulfilment_api_url": cls.fake.url,
-                "fulfilment_username": "demo",
-                "fulfilment_password": "demo-pass",
-                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
-                "fulfilment_client_id": "7032158",
-                "fulfilment_service": "Standard",
-            }
+        cls.courier = cls._create_fan_carrier(
+            name="FAN test", product_id=cls.shipping_product.id
         )
         cls.customer.state_id = cls.env.ref("base.RO_B")
 

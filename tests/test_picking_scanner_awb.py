@@ -1,11 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
-
 from .common import PickingScannerCommon
-
-ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
 
 
 @tagged("post_install", "-at_install")
@@ -15,25 +11,7 @@ class TestPickingScannerAwb(PickingScannerCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = FakeFanCourier().start()
-        cls.addClassCleanup(cls.fake.stop)
-        cls.carrier = cls.env["delivery.carrier"].create(
-            {
-                "name": "FAN Courier (screen)",
-                "delivery_type": "fan_courier",
-                "integration_level": "rate",
-                "product_id": cls.env["product.product"]
-                .create({"name": "Courier delivery", "type": "service"})
-                .id,
-                "fixed_price": 20.0,
-                "fulfilment_api_url": cls.fake.url,
-                "fulfilment_username": "demo",
-                "fulfilment_password": "demo-pass",
-                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
-                "fulfilment_client_id": "7032158",
-                "fulfilment_service": "Standard",
-            }
-        )
+        cls.carrier = cls._create_fan_carrier()
         cls.customer.write({"state_id": cls.env.ref("base.RO_B").id})
 
     def setUp(self):

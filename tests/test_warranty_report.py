@@ -22,6 +22,28 @@ def _decode_png(png_bytes):
     ]
 
 
+def _pdf_pages_qr_codes(pdf, resolution=100):
+    """Render ``pdf`` to PNG pages with pdftoppm; the QR codes read on each page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "document.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(resolution),
+                str(path),
+                str(Path(tmp) / "p"),
+            ],
+            check=True,
+            timeout=60,
+        )
+        return [
+            _decode_png(page.read_bytes()) for page in sorted(Path(tmp).glob("p*.png"))
+        ]
+
+
 @tagged("post_install", "-at_install")
 class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
     def test_qr_png_decodes_to_verification_url(self):
@@ -65,20 +87,10 @@ class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
             "order_fulfilment.action_report_fulfilment_warranty", warranty.ids
         )[0]
         self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "certificate.pdf"
-            path.write_bytes(pdf)
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "150", str(path), str(Path(tmp) / "page")],
-                check=True,
-                timeout=60,
-            )
-            pages = sorted(Path(tmp).glob("page*.png"))
-            self.assertEqual(len(pages), 1)
-            self.assertEqual(
-                _decode_png(pages[0].read_bytes()),
-                [warranty._get_verification_url()],
-            )
+        self.assertEqual(
+            _pdf_pages_qr_codes(pdf, resolution=150),
+            [[warranty._get_verification_url()]],
+        )
 
     def test_several_certificates_one_pdf(self):
         """Printing several certificates gives one PDF with a page each."""
@@ -91,19 +103,10 @@ class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
                 order.fulfilment_warranty_ids.ids,
             )[0]
         )
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "certificates.pdf"
-            path.write_bytes(pdf)
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "100", str(path), str(Path(tmp) / "p")],
-                check=True,
-                timeout=60,
-            )
-            pages = sorted(Path(tmp).glob("p*.png"))
-            self.assertEqual(len(pages), 2)
-            decoded = {url for page in pages for url in _decode_png(page.read_bytes())}
+        pages = _pdf_pages_qr_codes(pdf)
+        self.assertEqual(len(pages), 2)
         self.assertEqual(
-            decoded,
+            {url for urls in pages for url in urls},
             {w._get_verification_url() for w in order.fulfilment_warranty_ids},
         )
 
@@ -116,20 +119,14 @@ class TestWarrantyCertificatePdf(FulfilmentWarrantyCommon):
             "order_fulfilment.action_report_fulfilment_order_warranty", order.ids
         )
         self.assertEqual(report_type, "pdf")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "order.pdf"
-            path.write_bytes(pdf)
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "100", str(path), str(Path(tmp) / "p")],
-                check=True,
-                timeout=60,
-            )
-            pages = sorted(Path(tmp).glob("p*.png"))
-            self.assertEqual(len(pages), 3)
-            decoded = [_decode_png(page.read_bytes()) for page in pages]
+        pages = _pdf_pages_qr_codes(pdf)
+        self.assertEqual(len(pages), 3)
         self.assertEqual(
-            [set(urls) for urls in decoded],
-            [{w._get_verification_url()} for w in order.fulfilment_warranty_ids],
+            [set(urls) for urls in pages],
+            [
+                {w._get_verification_url()}
+                for w in order.fulfilment_warranty_ids.sorted("id")
+            ],
         )
 
     def test_order_without_certificate_refused(self):

@@ -1,4 +1,4 @@
-from .fake_sms_gateway import FakeSmsGateway
+from .common import SmsGatewayCase
 from .rma_common import FulfilmentRmaCommon
 
 
@@ -94,30 +94,14 @@ class FulfilmentWarrantyCommon(FulfilmentRmaCommon):
         return warranty
 
 
-class FulfilmentWarrantyNotifyCommon(FulfilmentWarrantyCommon):
+class FulfilmentWarrantyNotifyCommon(SmsGatewayCase, FulfilmentWarrantyCommon):
     """Adds the local HTTP SMS gateway the notifications go through."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway = FakeSmsGateway(token="s3cret").start()
-        cls.addClassCleanup(cls.gateway.stop)
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("order_fulfilment.sms_provider", "http")
-        params.set_param("order_fulfilment.sms_gateway_url", cls.gateway.url)
-        params.set_param("order_fulfilment.sms_gateway_auth", "bearer")
-        params.set_param("order_fulfilment.sms_gateway_secret", "s3cret")
-        params.set_param("order_fulfilment.sms_gateway_sender", "MYSHOP")
         cls.order = cls._create_delivered_order([(cls.product, 1, 100.0)])
         cls.warranty = cls.order.fulfilment_warranty_ids
-
-    def setUp(self):
-        super().setUp()
-        self.gateway.mode = "ok"
-        self.gateway.received.clear()
-
-    def _send_queued_sms(self):
-        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
 
     def _claim_mails(self, claim):
         return self.env["mail.mail"].search(
