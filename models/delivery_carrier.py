@@ -1,4 +1,3 @@
-import logging
 import secrets
 from datetime import timezone
 
@@ -9,8 +8,6 @@ from odoo.exceptions import UserError
 
 from ..couriers import CLIENTS, CourierAuthError, CourierError
 from ..couriers.base import MemoryTokenStore
-
-_logger = logging.getLogger(__name__)
 
 COURIER_TYPES = [
     ("fan_courier", "FAN Courier"),

@@ -121,7 +121,7 @@ class FulfilmentDemo(models.AbstractModel):
                 self._demo_deliver(order)
             for step in self._demo_path(stage):
                 if status.get(step):
-                    order._fulfilment_set_status(status[step], check=False)
+                    order._fulfilment_set_status(status[step])
             self._demo_spread_history(order, order_date, rng)
 
     @api.model

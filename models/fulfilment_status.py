@@ -47,6 +47,16 @@ class FulfilmentStatus(models.Model):
         string="Closed", help="Orders in this status are finished: nothing left to do."
     )
     is_cancelled = fields.Boolean(string="Cancelled")
+    progress = fields.Integer(
+        string="Progress Stage",
+        default=0,
+        help="Where the status stands in the fulfilment flow (e.g. New 10, Paid "
+        "30, Shipping 60, Completed 80). An automatic event never moves an order "
+        "to a status of a lower stage than the one it holds: a late event cannot "
+        "put an order back. 0: outside the flow (on hold, issues, returns, "
+        "cancellation), entered and left freely. Staff may move orders back by "
+        "hand.",
+    )
     auto_event = fields.Selection(
         FULFILMENT_EVENTS,
         string="Entered Automatically On",
@@ -133,6 +143,27 @@ class FulfilmentStatus(models.Model):
     def _get_customer_label(self):
         self.ensure_one()
         return self.customer_label or self.name
+
+    def _is_later_than(self, status):
+        """Whether ``status`` comes before this one in the fulfilment flow
+        (false for an empty record or a stage of 0)."""
+        self.ensure_one()
+        return bool(
+            self.progress and status.progress and status.progress < self.progress
+        )
+
+    @api.model
+    def _check_event(self, event):
+        """Raise a ValueError if ``event`` is not a declared event."""
+        if event not in dict(self._fields["auto_event"].get_values(self.env)):
+            raise ValueError(f"Unknown fulfilment event: {event!r}")
+
+    @api.model
+    def _get_event_label(self, event):
+        """The translated label of ``event``."""
+        return dict(self._fields["auto_event"]._description_selection(self.env)).get(
+            event, event
+        )
 
     def _allows_transition_to(self, status):
         """Whether an order in this status may move to ``status``."""

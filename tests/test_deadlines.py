@@ -112,7 +112,8 @@ class TestDeadlines(FulfilmentCommon):
         self.assertFalse(order.is_payment_overdue, "a paid order is never flagged")
 
     def test_delivery_overdue_cleared_on_delivery(self):
-        """A late delivery is flagged, then unflagged when the delivery is validated."""
+        """A late delivery is flagged; shipping it keeps the flag (the customer
+        does not have it yet), the "delivered" event clears it."""
         order = self._confirmed_order(
             self.card,
             fields.Datetime.now() - timedelta(days=10),
@@ -124,5 +125,11 @@ class TestDeadlines(FulfilmentCommon):
             len(self._overdue_activities(order, self.delivery_overdue_type)), 1
         )
         self.assertIs(self._deliver(order), True)
+        self.env["sale.order"]._cron_fulfilment_flag_overdue()
+        self.assertTrue(order.is_delivery_overdue, "shipped is not delivered")
+        order._fulfilment_trigger_event("delivered")
+        self.assertTrue(order.fulfilment_delivered_date)
         self.assertFalse(order.is_delivery_overdue)
         self.assertFalse(self._overdue_activities(order, self.delivery_overdue_type))
+        self.env["sale.order"]._cron_fulfilment_flag_overdue()
+        self.assertFalse(order.is_delivery_overdue, "a delivered order stays unflagged")

@@ -1,0 +1,282 @@
+"""Payment and delivery deadlines, overdue flags and auto-cancel of unpaid orders."""
+
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    payment_deadline = fields.Datetime(
+        compute="_compute_payment_deadline",
+        store=True,
+        index=True,
+        help="Confirmation date plus the delay of the payment method.",
+    )
+    delivery_deadline = fields.Datetime(
+        compute="_compute_delivery_deadline",
+        store=True,
+        index=True,
+        help="The commitment date, else the confirmation date plus the carrier's "
+        "delivery delay.",
+    )
+    is_payment_overdue = fields.Boolean(
+        string="Payment Overdue", copy=False, readonly=True, index=True
+    )
+    is_delivery_overdue = fields.Boolean(
+        string="Delivery Overdue", copy=False, readonly=True, index=True
+    )
+
+    @api.depends(
+        "state",
+        "date_order",
+        "fulfilment_payment_policy_id.payment_delay",
+        "fulfilment_payment_policy_id.payment_delay_unit",
+        "fulfilment_payment_policy_id.is_cash_on_delivery",
+    )
+    def _compute_payment_deadline(self):
+        for order in self:
+            policy = order.fulfilment_payment_policy_id
+            if (
+                order.state != "sale"
+                or not order.date_order
+                or not policy.payment_delay
+                or policy.is_cash_on_delivery
+            ):
+                order.payment_deadline = False
+            elif policy.payment_delay_unit == "hours":
+                order.payment_deadline = order.date_order + timedelta(
+                    hours=policy.payment_delay
+                )
+            else:
+                order.payment_deadline = add_business_days(
+                    order.date_order, policy.payment_delay
+                )
+
+    @api.depends(
+        "state", "date_order", "commitment_date", "carrier_id.fulfilment_delivery_days"
+    )
+    def _compute_delivery_deadline(self):
+        for order in self:
+            days = order.carrier_id.fulfilment_delivery_days
+            if order.state != "sale":
+                order.delivery_deadline = False
+            elif order.commitment_date:
+                order.delivery_deadline = order.commitment_date
+            elif days and order.date_order:
+                order.delivery_deadline = add_business_days(order.date_order, days)
+            else:
+                order.delivery_deadline = False
+
+    # Deadlines ----------------------------------------------------
+
+    def _fulfilment_before_event(self, event):
+        # Paid or delivered orders are no longer overdue.
+        super()._fulfilment_before_event(event)
+        if event == "paid":
+            self.filtered("is_payment_overdue")._fulfilment_clear_overdue("payment")
+        elif event == "delivered":
+            self.filtered("is_delivery_overdue")._fulfilment_clear_overdue("delivery")
+
+    def _fulfilment_clear_overdue(self, kind):
+        """Unflag ``kind`` (payment or delivery) and close the overdue activity."""
+        if not self:
+            return
+        self.write({f"is_{kind}_overdue": False})
+        self.activity_feedback(
+            [f"order_fulfilment.mail_activity_type_{kind}_overdue"],
+            feedback=_("Paid or cancelled")
+            if kind == "payment"
+            else _("Delivered or cancelled"),
+        )
+
+    def _fulfilment_flag_overdue(self, kind):
+        """Flag ``kind`` overdue, give the salesperson an activity, fire the event."""
+        if not self:
+            return
+        # The flags are not tracked: skip preparing the tracking of the batch.
+        self.with_context(tracking_disable=True).write({f"is_{kind}_overdue": True})
+        activity_type = self.env.ref(
+            f"order_fulfilment.mail_activity_type_{kind}_overdue"
+        )
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary or activity_type.name,
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                    "automated": True,
+                }
+                for order in self
+                if order.user_id
+            ]
+        )
+        self._fulfilment_trigger_event(f"{kind}_overdue")
+
+    @api.model
+    def _fulfilment_overdue_domain(self, kind, now):
+        """Orders whose ``kind`` (payment or delivery) deadline has passed and
+        that are not flagged yet. Delivered means the customer has the parcel
+        (the "delivered" event), not that it left the warehouse."""
+        if kind == "payment":
+            return [
+                ("payment_deadline", "<", now),
+                ("state", "=", "sale"),
+                ("is_payment_overdue", "=", False),
+                ("fulfilment_paid_date", "=", False),
+            ]
+        return [
+            ("delivery_deadline", "<", now),
+            ("state", "=", "sale"),
+            ("is_delivery_overdue", "=", False),
+            ("fulfilment_delivered_date", "=", False),
+            ("fulfilment_status_id.is_closed", "=", False),
+        ]
+
+    @api.model
+    def _cron_fulfilment_flag_overdue(self, batch_size=1000):
+        """Flag the orders whose payment or delivery deadline has passed.
+
+        Each run flags at most ``batch_size`` orders and reports its progress
+        to the scheduler, which runs it again at once while some remain.
+        Orders already flagged are skipped, so running it twice changes
+        nothing. Orders paid, delivered or cancelled meanwhile are unflagged.
+        """
+        now = fields.Datetime.now()
+        self.search(
+            [
+                ("is_payment_overdue", "=", True),
+                "|",
+                ("fulfilment_paid_date", "!=", False),
+                ("state", "!=", "sale"),
+            ]
+        )._fulfilment_clear_overdue("payment")
+        self.search(
+            [
+                ("is_delivery_overdue", "=", True),
+                "|",
+                ("fulfilment_delivered_date", "!=", False),
+                ("state", "!=", "sale"),
+            ]
+        )._fulfilment_clear_overdue("delivery")
+        done = 0
+        for kind in ("payment", "delivery"):
+            if done >= batch_size:
+                break
+            domain = self._fulfilment_overdue_domain(kind, now)
+            orders = self.search(domain, limit=batch_size - done, order="id")
+            orders._fulfilment_flag_overdue(kind)
+            done += len(orders)
+        remaining = sum(
+            self.search_count(self._fulfilment_overdue_domain(kind, now))
+            for kind in ("payment", "delivery")
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    # Auto-cancel --------------------------------------------------
+
+    def _fulfilment_unpaid_cancellable(self):
+        """Orders of ``self`` that may be cancelled for non-payment."""
+        return self.filtered(
+            lambda order: (
+                order.state in ("draft", "sent", "sale")
+                and not order.fulfilment_paid_date
+                and order.delivery_status in (False, "pending")
+                and not any(
+                    move.state == "posted" and move.move_type == "out_invoice"
+                    for move in order.invoice_ids
+                )
+            )
+        )
+
+    def _fulfilment_cancel_unpaid(self):
+        """Cancel unpaid orders: release their stock and e-mail the customer."""
+        if not self:
+            return
+        self._action_cancel()
+        template = self.env.ref("order_fulfilment.mail_template_order_cancelled_unpaid")
+        for order in self:
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def action_fulfilment_cancel_unpaid(self):
+        """List action: cancel the selected unpaid orders."""
+        refused = self - self._fulfilment_unpaid_cancellable()
+        if refused:
+            raise UserError(
+                _(
+                    "These orders are paid, shipped, invoiced or already cancelled and "
+                    "cannot be cancelled as unpaid: %(orders)s",
+                    orders=", ".join(refused.mapped("name")),
+                )
+            )
+        self._fulfilment_cancel_unpaid()
+        return True
+
+    @api.model
+    def _fulfilment_auto_cancel_domain(self, company, now):
+        """Unpaid orders of ``company`` past its auto-cancel delay."""
+        return [
+            ("company_id", "=", company.id),
+            ("state", "=", "sale"),
+            ("fulfilment_paid_date", "=", False),
+            ("fulfilment_payment_policy_id.is_offline", "=", True),
+            (
+                "date_order",
+                "<",
+                now - timedelta(days=company.fulfilment_auto_cancel_days),
+            ),
+            ("delivery_status", "in", [False, "pending"]),
+            (
+                "order_line",
+                "not any",
+                [
+                    (
+                        "invoice_lines",
+                        "any",
+                        [
+                            ("parent_state", "=", "posted"),
+                            ("move_id.move_type", "=", "out_invoice"),
+                        ],
+                    )
+                ],
+            ),
+        ]
+
+    @api.model
+    def _cron_fulfilment_auto_cancel(self, batch_size=200):
+        """Cancel orders still unpaid after their company's delay (offline methods).
+
+        Each run cancels at most ``batch_size`` orders and reports its progress
+        to the scheduler, which runs it again at once while some remain.
+        """
+        now = fields.Datetime.now()
+        done = remaining = 0
+        for company in self.env["res.company"].search(
+            [("fulfilment_auto_cancel", "=", True)]
+        ):
+            domain = self._fulfilment_auto_cancel_domain(company, now)
+            if done < batch_size:
+                orders = self.search(domain, limit=batch_size - done, order="id")
+                orders._fulfilment_unpaid_cancellable()._fulfilment_cancel_unpaid()
+                done += len(orders)
+            remaining += self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+
+def add_business_days(start, days):
+    """``start`` plus ``days`` business days (Monday to Friday), same time of day."""
+    result = start
+    while days > 0:
+        result += timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result
