@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -100,9 +102,9 @@ class TestStatusEngine(FulfilmentCommon):
     def test_manual_change_records_user_and_reason(self):
         """A status set by hand goes through the engine and records who and why."""
         order = self._create_order()
-        order.with_user(self.operator).with_context(
-            fulfilment_status_reason="Customer called"
-        ).write({"fulfilment_status_id": self.status_processing.id})
+        order.with_user(self.operator)._fulfilment_set_status(
+            self.status_processing, reason="Customer called"
+        )
         entry = order.fulfilment_status_history_ids.filtered(
             lambda h: h.status_to_id == self.status_processing
         )
@@ -110,6 +112,20 @@ class TestStatusEngine(FulfilmentCommon):
         self.assertEqual(entry.reason, "Customer called")
         self.assertFalse(entry.is_automatic)
         self.assertEqual(entry.status_from_id, self.status_new)
+
+    def test_status_bar_write_is_a_manual_change(self):
+        """Writing the status (status bar, import, RPC) is checked and recorded
+        as a manual change by the user who wrote it."""
+        order = self._create_order()
+        order.with_user(self.operator).write(
+            {"fulfilment_status_id": self.status_processing.id, "note": "Fragile"}
+        )
+        entry = order.fulfilment_status_history_ids.filtered(
+            lambda h: h.status_to_id == self.status_processing
+        )
+        self.assertEqual(entry.user_id, self.operator)
+        self.assertFalse(entry.is_automatic)
+        self.assertIn("Fragile", str(order.note), "the other values are written too")
 
     def test_refused_transition_names_both_statuses(self):
         """A transition the status does not allow is refused and changes nothing."""
@@ -207,3 +223,170 @@ class TestStatusEngine(FulfilmentCommon):
         self.assertEqual(draft.fulfilment_status_id, self.status_new)
         self.assertEqual(confirmed.fulfilment_status_id, self.status_awaiting_payment)
         self.assertEqual(len(draft.fulfilment_status_history_ids), 1)
+
+    def test_unknown_event_raises(self):
+        """An event that is not declared raises instead of doing nothing."""
+        order = self._create_order()
+        with self.assertRaises(ValueError):
+            order._fulfilment_trigger_event("teleported")
+        with self.assertRaises(ValueError):
+            self.env["sale.order"]._fulfilment_trigger_event("teleported")
+        self.assertEqual(order.fulfilment_status_id, self.status_new)
+
+    def test_event_never_moves_backwards(self):
+        """An automatic event does not put an order back in the flow: an order
+        in Shipping stays there when a late "AWB created" arrives, silently."""
+        order = self._create_order()
+        order.action_confirm()
+        order._fulfilment_trigger_event("shipped")
+        self.assertEqual(order.fulfilment_status_id, self.status_shipping)
+        history_count = len(order.fulfilment_status_history_ids)
+        messages = order.message_ids
+        moved = order._fulfilment_trigger_event("awb_created")
+        self.assertFalse(moved)
+        self.assertEqual(order.fulfilment_status_id, self.status_shipping)
+        self.assertEqual(len(order.fulfilment_status_history_ids), history_count)
+        self.assertEqual(order.message_ids, messages, "no note for normal progress")
+
+    def test_event_moves_forward_and_out_of_the_flow(self):
+        """Events move orders forward, and into statuses outside the flow
+        (progress 0) such as cancellation, whatever the stage."""
+        order = self._create_order()
+        order.action_confirm()
+        order._fulfilment_trigger_event("shipped")
+        self.assertEqual(order._fulfilment_trigger_event("delivered"), order)
+        self.assertEqual(order.fulfilment_status_id.auto_event, "delivered")
+        self.assertFalse(self.status_cancelled.progress)
+        order._fulfilment_trigger_event("cancelled")
+        self.assertEqual(order.fulfilment_status_id, self.status_cancelled)
+
+    def test_manual_change_may_move_backwards(self):
+        """Staff may move an order back by hand (within allowed transitions)."""
+        order = self._create_order()
+        order.action_confirm()
+        order._fulfilment_trigger_event("shipped")
+        order.with_user(self.operator)._fulfilment_set_status(self.status_processing)
+        self.assertEqual(order.fulfilment_status_id, self.status_processing)
+
+    def test_progress_stage_decides_earlier(self):
+        """Statuses compare by progress stage; stage 0 is outside the flow."""
+        self.assertTrue(self.status_shipping._is_later_than(self.status_paid))
+        self.assertFalse(self.status_paid._is_later_than(self.status_shipping))
+        self.assertFalse(self.status_shipping._is_later_than(self.status_cancelled))
+        self.assertFalse(self.status_cancelled._is_later_than(self.status_new))
+        custom = self.env["fulfilment.status"].create(
+            {"name": "Packed", "progress": 55}
+        )
+        order = self._create_order()
+        order.action_confirm()
+        order._fulfilment_set_status(custom)
+        order._fulfilment_trigger_event("awb_created")  # Ready to ship: 50
+        self.assertEqual(order.fulfilment_status_id, custom)
+        order._fulfilment_trigger_event("shipped")  # 60
+        self.assertEqual(order.fulfilment_status_id, self.status_shipping)
+
+    def test_strict_mode_raises_with_reason(self):
+        """In strict mode a refused move raises with the reason, changes
+        nothing and leaves no note."""
+        order = self._create_order()
+        order._fulfilment_set_status(self.status_completed)
+        messages = order.message_ids
+        with self.assertRaises(UserError) as caught:
+            order._fulfilment_trigger_event("cancelled", strict=True)
+        self.assertIn(order.name, caught.exception.args[0])
+        self.assertIn(self.status_completed.name, caught.exception.args[0])
+        self.assertEqual(order.fulfilment_status_id, self.status_completed)
+        self.assertEqual(order.message_ids, messages)
+
+    def test_hooks_are_called(self):
+        """The engine asks its hooks: before-event bookkeeping runs even when
+        nothing moves, and a feature's refusal keeps the order where it is."""
+        order = self._create_order()
+        order.action_confirm()
+        seen = []
+        SaleOrder = type(order)
+        before = SaleOrder._fulfilment_before_event
+        refusals = SaleOrder._fulfilment_event_refusals
+
+        def before_event(records, event):
+            seen.append((records.ids, event))
+            return before(records, event)
+
+        def event_refusals(records, event, status):
+            result = refusals(records, event, status)
+            if event == "paid":
+                result.update(dict.fromkeys(records, "held by a feature"))
+            return result
+
+        with (
+            patch.object(SaleOrder, "_fulfilment_before_event", before_event),
+            patch.object(SaleOrder, "_fulfilment_event_refusals", event_refusals),
+        ):
+            order._fulfilment_trigger_event("paid")
+            order._fulfilment_trigger_event("payment_overdue")
+        self.assertIn((order.ids, "paid"), seen)
+        self.assertIn((order.ids, "payment_overdue"), seen)
+        self.assertEqual(order.fulfilment_status_id, self.status_awaiting_payment)
+        self.assertIn("held by a feature", order.message_ids[0].body)
+        self.assertTrue(order.fulfilment_paid_date, "bookkeeping ran all the same")
+
+    def test_manual_status_of_an_event_runs_its_bookkeeping(self):
+        """Staff entering a status bound to "delivered" say the customer has it."""
+        order = self._create_order()
+        order.action_confirm()
+        delivered = self.env["fulfilment.status"].search(
+            [("auto_event", "=", "delivered")], limit=1
+        )
+        order.with_user(self.operator)._fulfilment_set_status(delivered)
+        self.assertTrue(order.fulfilment_delivered_date)
+
+    def test_creation_goes_through_the_engine(self):
+        """A new order enters the "created" status with its history row and the
+        status's customer notification, in one batch for several orders."""
+        template = self.env["mail.template"].create(
+            {
+                "name": "Order received",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "subject": "We received {{ object.name }}",
+                "body_html": "<p>Thank you</p>",
+            }
+        )
+        self.status_new.mail_template_id = template
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": self.customer.id},
+                {"partner_id": self.customer.id},
+            ]
+        )
+        for order in orders:
+            self.assertEqual(order.fulfilment_status_id, self.status_new)
+            self.assertEqual(order.fulfilment_status_history_ids.event, "created")
+            self.assertIn(
+                f"We received {order.name}", order.message_ids.mapped("subject")
+            )
+
+    def test_install_gives_each_company_its_own_status(self):
+        """Installation gives existing orders the status of their own company."""
+        other_company = self.env["res.company"].create({"name": "Second Shop"})
+        other_new = self.env["fulfilment.status"].create(
+            {
+                "name": "Second new",
+                "auto_event": "created",
+                "company_id": other_company.id,
+            }
+        )
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "company_id": other_company.id}
+        )
+        self.assertEqual(order.fulfilment_status_id, other_new)
+        self.env.cr.execute(
+            "DELETE FROM fulfilment_status_history WHERE order_id = %s", [order.id]
+        )
+        self.env.cr.execute(
+            "UPDATE sale_order SET fulfilment_status_id = NULL WHERE id = %s",
+            [order.id],
+        )
+        order.invalidate_recordset()
+        self.env["sale.order"]._fulfilment_install_statuses()
+        self.assertEqual(order.fulfilment_status_id, other_new)
+        self.assertEqual(order.fulfilment_status_history_ids.event, "installed")
