@@ -155,7 +155,7 @@ class FulfilmentStatus(models.Model):
     @api.model
     def _check_event(self, event):
         """Raise a ValueError if ``event`` is not a declared event."""
-        if event not in dict(self._fields["auto_event"].get_values(self.env)):
+        if event not in self._fields["auto_event"].get_values(self.env):
             raise ValueError(f"Unknown fulfilment event: {event!r}")
 
     @api.model
