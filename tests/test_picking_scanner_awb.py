@@ -1,11 +1,11 @@
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import PickingScannerCommon
+from .common import BrowserTourCase, PickingScannerCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPickingScannerAwb(PickingScannerCommon, HttpCase):
+class TestPickingScannerAwb(PickingScannerCommon, BrowserTourCase):
     """AWB labels on the picking screen, with a courier on 127.0.0.1."""
 
     @classmethod

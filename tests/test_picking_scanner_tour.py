@@ -1,10 +1,10 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import PickingScannerCommon
+from .common import BrowserTourCase, PickingScannerCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPickingScannerTour(PickingScannerCommon, HttpCase):
+class TestPickingScannerTour(PickingScannerCommon, BrowserTourCase):
     def test_picker_scans_delivery_in_browser(self):
         """A picker scans a delivery in the browser (wrong code, beyond demand),
         ships it short with a backorder, and the order lines show what left."""
