@@ -1,5 +1,7 @@
+import unittest
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
 
@@ -275,3 +277,18 @@ class SmsGatewayCase:
 
     def _send_queued_sms(self):
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
+
+
+class BrowserTourCase(HttpCase):
+    """``HttpCase`` whose browser tests must run.
+
+    Odoo skips ``browser_js`` (and so ``start_tour``) when it finds no Chrome
+    or the ``websocket-client`` package is missing: the JavaScript would then
+    never be exercised while the run still passes. Here that is a failure.
+    """
+
+    def browser_js(self, *args, **kwargs):
+        try:
+            return super().browser_js(*args, **kwargs)
+        except unittest.SkipTest as skip:
+            self.fail(f"The browser test could not run: {skip}")
