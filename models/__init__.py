@@ -3,6 +3,7 @@ from . import delivery_carrier
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
+from . import fulfilment_payment_notification
 from . import fulfilment_payment_policy
 from . import fulfilment_referrer
 from . import fulfilment_referrer_channel
@@ -21,7 +22,11 @@ from . import ir_actions_report
 from . import report_fulfilment_order_warranty
 from . import ir_http
 from . import payment_provider
+from . import payment_provider_euplatesc
+from . import payment_provider_netopia
 from . import payment_transaction
+from . import payment_transaction_euplatesc
+from . import payment_transaction_netopia
 from . import product_category
 from . import product_product
 from . import product_template

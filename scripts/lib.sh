@@ -82,7 +82,19 @@ create_db_role() {
 }
 
 install_python_packages() {
-    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun, pyzbar.pyzbar, websocket" 2>/dev/null; then
+    # Every distribution of requirements.txt must be installed (names only:
+    # pip decides versions when it runs).
+    if ! "$PYTHON" - "$ADDON_DIR/requirements.txt" <<'PY' 2>/dev/null; then
+import re, sys
+from importlib.metadata import PackageNotFoundError, distribution
+for line in open(sys.argv[1], encoding="utf-8"):
+    name = re.split(r"[<>=!~;\[ ]", line.split("#", 1)[0].strip(), maxsplit=1)[0]
+    if name:
+        try:
+            distribution(name)
+        except PackageNotFoundError:
+            sys.exit(1)
+PY
         log "Installing Python packages from requirements.txt"
         "$PYTHON" -m pip install --quiet -r "$ADDON_DIR/requirements.txt" 2>/dev/null \
             || "$PYTHON" -m pip install --quiet --break-system-packages -r "$ADDON_DIR/requirements.txt"
