@@ -37,19 +37,12 @@ REMINDER_BATCH_SIZE = 200
 class FulfilmentWarrantyClaim(models.Model):
     _name = "fulfilment.warranty.claim"
     _description = "Warranty Service Claim"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["fulfilment.portal.document"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
+    _portal_path = "/my/warranty/claim"
 
     # Identity
-    name = fields.Char(
-        string="Number",
-        required=True,
-        copy=False,
-        readonly=True,
-        index="trigram",
-        default=lambda self: _("New"),
-    )
     company_id = fields.Many2one(
         related="warranty_id.company_id", store=True, index=True, precompute=True
     )
@@ -171,12 +164,6 @@ class FulfilmentWarrantyClaim(models.Model):
                 else False
             ) or False
 
-    def _compute_access_url(self):
-        result = super()._compute_access_url()
-        for claim in self:
-            claim.access_url = f"/my/warranty/claim/{claim.id}"
-        return result
-
     def _claim_date(self):
         self.ensure_one()
         return fields.Date.context_today(
@@ -191,14 +178,6 @@ class FulfilmentWarrantyClaim(models.Model):
     def create(self, vals_list):
         self._check_override_rights(vals_list)
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                warranty = self.env["fulfilment.warranty"].browse(
-                    vals.get("warranty_id")
-                )
-                company = warranty.sudo().company_id or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("fulfilment.warranty.claim") or _("New")
             if vals.get("warranty_override"):
                 vals["override_user_id"] = self.env.user.id
         claims = super().create(vals_list)
@@ -206,6 +185,12 @@ class FulfilmentWarrantyClaim(models.Model):
             claim.message_subscribe(partner_ids=claim.partner_id.ids)
         claims._notify_customer("state")
         return claims
+
+    @api.model
+    def _get_sequence_company(self, vals):
+        # Claims take the company of their certificate.
+        warranty = self.env["fulfilment.warranty"].browse(vals.get("warranty_id"))
+        return warranty.sudo().company_id or self.env.company
 
     def write(self, vals):
         self._check_override_rights([vals])
@@ -425,11 +410,3 @@ class FulfilmentWarrantyClaim(models.Model):
                     )
                     return sent
         return sent
-
-    # ------------------------------------------------------------
-    # Portal
-    # ------------------------------------------------------------
-
-    def _get_portal_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]

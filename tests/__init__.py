@@ -7,6 +7,7 @@ from . import test_loss_guard
 from . import test_manual_tracking
 from . import test_notifications
 from . import test_portal
+from . import test_portal_document
 from . import test_profit
 from . import test_referrer
 from . import test_referrer_shop
