@@ -44,9 +44,33 @@ class SaleOrder(models.Model):
                     "next": {"type": "ir.actions.client", "tag": "soft_reload"},
                 },
             }
-        return self.env["fulfilment.completion.result"]._open(
-            self._fulfilment_complete_many()
+        return self.env["fulfilment.batch.result"]._open(
+            self._fulfilment_complete_many(),
+            _("Complete Orders"),
+            success_summary=_(
+                "order(s) completed: delivered, invoiced and their documents sent "
+                "to the customer."
+            ),
+            refused_summary=_(
+                "order(s) not completed and left unchanged; the reasons are below. "
+                "Fix them and complete again."
+            ),
+            refused_action=(
+                _("Open Refused Orders"),
+                "action_fulfilment_view_not_completed",
+            ),
         )
+
+    def action_fulfilment_view_not_completed(self):
+        """These orders, refused by a completion, in a list to fix them and
+        complete them again."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "name": _("Orders Not Completed"),
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", self.ids)],
+        }
 
     def _fulfilment_check_completion_access(self):
         if not self.env.user.has_group("order_fulfilment.group_user"):
