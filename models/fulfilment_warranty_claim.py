@@ -346,21 +346,10 @@ class FulfilmentWarrantyClaim(models.Model):
                     mail_template, subtype_xmlid="mail.mt_comment"
                 )
         if sms_template:
-            for claim in claims.filtered(
-                lambda c: c.partner_id.mobile or c.partner_id.phone
-            ):
-                claim._message_sms_with_template(
-                    template=sms_template,
-                    partner_ids=claim.partner_id.ids,
-                    put_in_queue=True,
-                )
-            # Queued SMS leave after the commit: a failing gateway never blocks
-            # or undoes the claim's change.
-            cron = self.env.ref(
-                "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+            self.env["sms.sms"]._fulfilment_queue_to_customers(
+                claims.filtered(lambda c: c.partner_id.mobile or c.partner_id.phone),
+                template=sms_template,
             )
-            if cron:
-                cron.sudo()._trigger()
 
     @api.model
     def _reminder_domain(self, company, today):
