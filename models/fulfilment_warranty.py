@@ -21,7 +21,7 @@ WARRANTY_STATES = [
     ("void", "Void"),
 ]
 
-# Certificates the expiry job handles per transaction.
+# Certificates the expiry job handles per run.
 EXPIRY_BATCH_SIZE = 1000
 
 
@@ -549,28 +549,21 @@ class FulfilmentWarranty(models.Model):
     def _cron_expire(self, batch_size=EXPIRY_BATCH_SIZE):
         """Mark the certificates past their end date expired.
 
-        Under the scheduler each run handles one batch and reports its
-        progress, so Odoo commits it and calls again for the rest; called
-        directly, it handles every batch. The state change is not tracked in
-        the chatter: the end date already says it.
+        Each run expires at most ``batch_size`` certificates and reports its
+        progress to the scheduler, which runs it again at once while some
+        remain. The state change is not tracked in the chatter: the end date
+        already says it.
+
+        :return: how many certificates this run expired
         """
         today = fields.Date.context_today(self)
         domain = [("state", "=", "active"), ("date_end", "<", today)]
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        Warranty = self.with_context(tracking_disable=True)
-        done = 0
-        while True:
-            batch = Warranty.search(domain, limit=batch_size, order="id")
-            if not batch:
-                break
-            batch.write({"state": "expired"})
-            done += len(batch)
-            if in_cron:
-                self.env["ir.cron"]._notify_progress(
-                    done=len(batch), remaining=self.search_count(domain)
-                )
-                break
-        return done
+        batch = self.search(domain, limit=batch_size, order="id")
+        batch.with_context(tracking_disable=True).write({"state": "expired"})
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=self.search_count(domain)
+        )
+        return len(batch)
 
     # ------------------------------------------------------------
     # Portal and reports

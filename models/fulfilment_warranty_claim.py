@@ -30,7 +30,7 @@ CLAIM_TRANSITIONS = {
     "returned": (),
 }
 
-# Claims the reminder job handles per transaction.
+# Claims the reminder job handles per run.
 REMINDER_BATCH_SIZE = 200
 
 
@@ -372,30 +372,24 @@ class FulfilmentWarrantyClaim(models.Model):
 
         The claims are selected by their last reminder date, which is written
         with the reminder: a second run in the same interval finds nothing.
-        Under the scheduler each run handles one batch and reports the rest.
+        Each run reminds at most ``batch_size`` customers and reports its
+        progress to the scheduler, which runs it again at once while some
+        remain.
+
+        :return: how many claims this run reminded of
         """
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search(
             [("fulfilment_warranty_reminder_days", ">", 0)]
         )
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        sent = 0
+        done = remaining = 0
         for company in companies:
             domain = self._reminder_domain(company, today)
-            while True:
-                claims = self.search(domain, limit=batch_size, order="id")
-                if not claims:
-                    break
+            if done < batch_size:
+                claims = self.search(domain, limit=batch_size - done, order="id")
                 claims.write({"last_reminder_date": today})
                 claims.with_company(company)._notify_customer("reminder")
-                sent += len(claims)
-                if in_cron:
-                    remaining = sum(
-                        self.search_count(self._reminder_domain(c, today))
-                        for c in companies
-                    )
-                    self.env["ir.cron"]._notify_progress(
-                        done=len(claims), remaining=remaining
-                    )
-                    return sent
-        return sent
+                done += len(claims)
+            remaining += self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
