@@ -48,7 +48,7 @@
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
         "wizards/fulfilment_courier_views.xml",
-        "wizards/fulfilment_completion_result_views.xml",
+        "wizards/fulfilment_batch_result_views.xml",
         "data/fulfilment_rma_data.xml",
         "reports/fulfilment_rma_report.xml",
         "views/fulfilment_rma_views.xml",

@@ -87,7 +87,7 @@ class FulfilmentRmaPortal(CustomerPortal):
             return self._show_report(
                 model=rma_sudo,
                 report_type=report_type,
-                report_ref="order_fulfilment.report_fulfilment_rma",
+                report_ref=rma_sudo._portal_report,
                 download=download,
             )
         values = {
@@ -145,9 +145,7 @@ class FulfilmentRmaPortal(CustomerPortal):
             except UserError as exc:
                 error = exc.args[0]
             else:
-                return request.redirect(
-                    rma_sudo.get_portal_url() if access_token else rma_sudo.access_url
-                )
+                return request.redirect(rma_sudo._get_portal_redirect_url(access_token))
         values = self._prepare_portal_layout_values()
         values.update(
             {

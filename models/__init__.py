@@ -5,6 +5,8 @@ from . import fulfilment_courier_status
 from . import fulfilment_demo
 from . import fulfilment_payment_notification
 from . import fulfilment_payment_policy
+from . import fulfilment_picker_hidden_mixin
+from . import fulfilment_portal_document
 from . import fulfilment_referrer
 from . import fulfilment_referrer_channel
 from . import fulfilment_referrer_rule

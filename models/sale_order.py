@@ -358,19 +358,9 @@ class SaleOrder(models.Model):
                     status.mail_template_id, subtype_xmlid="mail.mt_comment"
                 )
         if status.sms_template_id:
-            for order in self:
-                order._message_sms_with_template(
-                    template=status.sms_template_id,
-                    partner_ids=order.partner_id.ids,
-                    put_in_queue=True,
-                )
-            # Queued SMS leave after the transaction commits, so a failing
-            # gateway never blocks or rolls back the status change.
-            cron = self.env.ref(
-                "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+            self.env["sms.sms"]._fulfilment_queue_to_customers(
+                self, template=status.sms_template_id
             )
-            if cron:
-                cron.sudo()._trigger()
 
     @api.model
     def _fulfilment_install_statuses(self):

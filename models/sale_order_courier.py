@@ -62,13 +62,9 @@ class SaleOrder(models.Model):
     def _compute_fulfilment_amount_due(self):
         for order in self:
             paid = sum(
-                order.transaction_ids.filtered(
-                    lambda tx: tx.state == "done" and tx.operation != "validation"
-                ).mapped("amount")
+                order.transaction_ids._fulfilment_paid_transactions().mapped("amount")
             )
-            invoices = order.invoice_ids.filtered(
-                lambda move: move.state == "posted" and move.move_type == "out_invoice"
-            )
+            invoices = order._fulfilment_posted_invoices()
             paid_on_invoices = sum(invoices.mapped("amount_total")) - sum(
                 invoices.mapped("amount_residual")
             )

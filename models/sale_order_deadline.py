@@ -191,10 +191,7 @@ class SaleOrder(models.Model):
                 order.state in ("draft", "sent", "sale")
                 and not order.fulfilment_paid_date
                 and order.delivery_status in (False, "pending")
-                and not any(
-                    move.state == "posted" and move.move_type == "out_invoice"
-                    for move in order.invoice_ids
-                )
+                and not order._fulfilment_posted_invoices()
             )
         )
 
@@ -243,8 +240,11 @@ class SaleOrder(models.Model):
                         "invoice_lines",
                         "any",
                         [
-                            ("parent_state", "=", "posted"),
-                            ("move_id.move_type", "=", "out_invoice"),
+                            (
+                                "move_id",
+                                "any",
+                                self._fulfilment_posted_invoice_domain(),
+                            )
                         ],
                     )
                 ],

@@ -170,7 +170,16 @@ class StockPicking(models.Model):
             )
         if len(pickings) <= BULK_SYNC_LIMIT:
             results = pickings._fulfilment_send_batch()
-            return self.env["fulfilment.courier.send.result"]._open(results)
+            return self.env["fulfilment.batch.result"]._open(
+                results,
+                _("Send to Courier"),
+                success_summary=_("AWB(s) created."),
+                refused_summary=_(
+                    "delivery(ies) not sent; the reasons are below. Fix them and "
+                    "send again: nothing is sent twice."
+                ),
+                success_action=(_("Print Labels"), "action_fulfilment_print_labels"),
+            )
         pickings.write(
             {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
         )

@@ -1,5 +1,6 @@
 from . import test_audit
 from . import test_auto_cancel
+from . import test_batch_result
 from . import test_courier
 from . import test_courier_webhook
 from . import test_deadlines
@@ -7,6 +8,7 @@ from . import test_loss_guard
 from . import test_manual_tracking
 from . import test_notifications
 from . import test_portal
+from . import test_portal_document
 from . import test_profit
 from . import test_referrer
 from . import test_referrer_shop

@@ -119,6 +119,25 @@ class FulfilmentCommon(TransactionCase):
             }
         )
 
+    @classmethod
+    def _create_portal_users(cls, login="portal_ana", other_login="portal_bob"):
+        """The customer's portal user and another customer's (``portal_user``,
+        ``other_portal_user``); each password is the login."""
+        cls.portal_user = new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        cls.other_portal_user = new_test_user(
+            cls.env,
+            login=other_login,
+            password=other_login,
+            groups="base.group_portal",
+            name="Bob Other",
+        )
+
     def _pay(self, order):
         """Invoice the order and register the full payment."""
         invoice = order._create_invoices()

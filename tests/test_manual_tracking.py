@@ -1,31 +1,40 @@
 from odoo.tests import Form, tagged
 
-from .common import FulfilmentCommon
+from .common import FulfilmentCommon, SmsGatewayCase
 
 
 @tagged("post_install", "-at_install")
-class TestManualTracking(FulfilmentCommon):
-    def test_manual_tracking_notifies_customer(self):
-        """A number entered by hand is stored, e-mailed with its link, order shipped."""
-        carrier = self.env["delivery.carrier"].create(
+class TestManualTracking(SmsGatewayCase, FulfilmentCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier = cls.env["delivery.carrier"].create(
             {
                 "name": "Local courier",
                 "delivery_type": "fixed",
                 "fixed_price": 10.0,
-                "product_id": self.env["product.product"]
+                "product_id": cls.env["product.product"]
                 .create({"name": "Local delivery", "type": "service"})
                 .id,
                 "tracking_url": "https://track.example.com/?n=<shipmenttrackingnumber>",
             }
         )
-        order = self._create_order(carrier_id=carrier.id)
-        order.action_confirm()
+
+    def _enter_tracking(self, order, reference, **values):
         action = order.action_fulfilment_manual_tracking()
         wizard_form = Form(
             self.env[action["res_model"]].with_context(**action["context"])
         )
-        wizard_form.tracking_ref = "LC-778899"
+        wizard_form.tracking_ref = reference
+        for name, value in values.items():
+            setattr(wizard_form, name, value)
         wizard_form.save().action_confirm()
+
+    def test_manual_tracking_notifies_customer(self):
+        """A number entered by hand is stored, e-mailed with its link, order shipped."""
+        order = self._create_order(carrier_id=self.carrier.id)
+        order.action_confirm()
+        self._enter_tracking(order, "LC-778899")
         picking = order.picking_ids
         self.assertEqual(picking.carrier_tracking_ref, "LC-778899")
         self.assertEqual(order.fulfilment_status_id, self.status_shipping)
@@ -40,3 +49,25 @@ class TestManualTracking(FulfilmentCommon):
         self.assertTrue(mail)
         self.assertIn("https://track.example.com/?n=LC-778899", mail[0].body_html)
         self.assertIn(self.customer, mail[0].recipient_ids)
+
+    def test_manual_tracking_sms(self):
+        """With "Send an SMS too", the customer is texted the number and its
+        link through the gateway."""
+        order = self._create_order(carrier_id=self.carrier.id)
+        order.action_confirm()
+        self._enter_tracking(order, "LC-445566", notify_customer=False)
+        self._send_queued_sms()
+        self.assertFalse(
+            [p for p in self.gateway.received if "LC-" in p["text"]],
+            "no tracking SMS unless asked",
+        )
+        order = self._create_order(carrier_id=self.carrier.id)
+        order.action_confirm()
+        self._enter_tracking(order, "LC-445566", notify_customer=False, notify_sms=True)
+        self._send_queued_sms()
+        sent = [p for p in self.gateway.received if "LC-445566" in p["text"]]
+        self.assertEqual(len(sent), 1)
+        payload = sent[0]
+        self.assertEqual(payload["to"].replace(" ", ""), "+40721000111")
+        self.assertIn("LC-445566", payload["text"])
+        self.assertIn("https://track.example.com/?n=LC-445566", payload["text"])

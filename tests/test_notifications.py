@@ -35,6 +35,32 @@ class TestStatusNotifications(SmsGatewayCase, FulfilmentCommon):
         self.assertIn("On its way", payload["text"])
         self.assertTrue(payload["reference"])
 
+    def test_queued_sms_wake_the_sms_scheduler(self):
+        """SMS queued for the customers are logged on their records and the
+        SMS scheduler is woken up to send them at once."""
+        orders = self._create_order() | self._create_order()
+        sms_cron = self.env.ref("sms.ir_cron_sms_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", sms_cron.id)])
+        self.env["sms.sms"]._fulfilment_queue_to_customers(orders, body="Hello")
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", sms_cron.id)]), triggers + 1
+        )
+        queued = (
+            self.env["sms.sms"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "sale.order"),
+                    ("mail_message_id.res_id", "in", orders.ids),
+                ]
+            )
+        )
+        self.assertEqual(len(queued), 2)
+        self.assertEqual(set(queued.mapped("state")), {"outgoing"})
+        self._send_queued_sms()
+        self.assertEqual([p["text"] for p in self.gateway.received], ["Hello"] * 2)
+
     def test_gateway_down_logs_failure_and_keeps_status(self):
         """A failing gateway is logged on the order and does not undo the status."""
         self.gateway.mode = "down"

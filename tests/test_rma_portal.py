@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .rma_common import FulfilmentRmaCommon
 
@@ -10,20 +10,7 @@ class TestRmaPortal(FulfilmentRmaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_ana",
-            password="portal_ana",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
-        cls.other_portal_user = new_test_user(
-            cls.env,
-            login="portal_bob",
-            password="portal_bob",
-            groups="base.group_portal",
-            name="Bob Other",
-        )
+        cls._create_portal_users()
         cls.order = cls._create_delivered_order(
             [(cls.product, 2, 100.0), (cls.product_b, 1, 30.0)]
         )

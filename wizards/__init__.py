@@ -1,6 +1,5 @@
 from . import fulfilment_audit_wizard
-from . import fulfilment_completion_result
-from . import fulfilment_courier_send_result
+from . import fulfilment_batch_result
 from . import fulfilment_delivery_split
 from . import fulfilment_loss_approval
 from . import fulfilment_manual_tracking

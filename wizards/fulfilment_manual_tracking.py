@@ -54,8 +54,9 @@ class FulfilmentManualTracking(models.TransientModel):
                 subtype_xmlid="mail.mt_comment",
             )
         if self.notify_sms and order:
-            order._message_sms(
-                _(
+            self.env["sms.sms"]._fulfilment_queue_to_customers(
+                order,
+                body=_(
                     "%(shop)s: your order %(order)s is on its way with %(carrier)s, "
                     "tracking %(ref)s %(link)s",
                     shop=order.company_id.name,
@@ -64,10 +65,7 @@ class FulfilmentManualTracking(models.TransientModel):
                     ref=reference,
                     link=link or "",
                 ),
-                partner_ids=order.partner_id.ids,
-                put_in_queue=True,
             )
-            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         if order:
             order._fulfilment_trigger_event(
                 "shipped", reason=_("Tracking %s", reference)
