@@ -390,3 +390,25 @@ class TestStatusEngine(FulfilmentCommon):
         self.env["sale.order"]._fulfilment_install_statuses()
         self.assertEqual(order.fulfilment_status_id, other_new)
         self.assertEqual(order.fulfilment_status_history_ids.event, "installed")
+
+    def test_groups_by_status_follow_the_status_order(self):
+        """Orders grouped by status come in the statuses' sequence (kanban
+        columns, grouped lists), not in the order the statuses were created."""
+        first = self.env["fulfilment.status"].create({"name": "First", "sequence": 1})
+        orders = self._create_order() | self._create_order()
+        orders[0]._fulfilment_set_status(first)
+        groups = self.env["sale.order"]._read_group(
+            [("id", "in", orders.ids)], ["fulfilment_status_id"], ["__count"]
+        )
+        self.assertEqual(
+            [status for status, _count in groups], [first, self.status_new]
+        )
+        descending = self.env["sale.order"]._read_group(
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["__count"],
+            order="fulfilment_status_id desc",
+        )
+        self.assertEqual(
+            [status for status, _count in descending], [self.status_new, first]
+        )
