@@ -158,3 +158,8 @@ class SaleOrder(models.Model):
             else expression.FALSE_DOMAIN
         )
         return ["!", *expression.normalize_domain(domain)] if negative else domain
+
+    def _fulfilment_add_touches(self, touches):
+        """Merge the web shop's touches (plain dicts) into the order's referrers."""
+        self.ensure_one()
+        self.env["fulfilment.referrer"].sudo()._merge_into_order(self, touches)

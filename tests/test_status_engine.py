@@ -398,7 +398,10 @@ class TestStatusEngine(FulfilmentCommon):
         orders = self._create_order() | self._create_order()
         orders[0]._fulfilment_set_status(first)
         groups = self.env["sale.order"]._read_group(
-            [("id", "in", orders.ids)], ["fulfilment_status_id"], ["__count"]
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["__count"],
+            order="fulfilment_status_id",
         )
         self.assertEqual(
             [status for status, _count in groups], [first, self.status_new]
@@ -411,4 +414,14 @@ class TestStatusEngine(FulfilmentCommon):
         )
         self.assertEqual(
             [status for status, _count in descending], [self.status_new, first]
+        )
+        # What the kanban asks for: the public read_group, ordered by status.
+        kanban = self.env["sale.order"].read_group(
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["fulfilment_status_id"],
+        )
+        self.assertEqual(
+            [group["fulfilment_status_id"][0] for group in kanban][:2],
+            [first.id, self.status_new.id],
         )
