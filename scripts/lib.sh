@@ -82,7 +82,7 @@ create_db_role() {
 }
 
 install_python_packages() {
-    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun, pyzbar.pyzbar" 2>/dev/null; then
+    if ! "$PYTHON" -c "import zeep, requests, qrcode, pypdf, pytest_odoo, freezegun, pyzbar.pyzbar" 2>/dev/null; then
         log "Installing Python packages from requirements.txt"
         "$PYTHON" -m pip install --quiet -r "$ADDON_DIR/requirements.txt" 2>/dev/null \
             || "$PYTHON" -m pip install --quiet --break-system-packages -r "$ADDON_DIR/requirements.txt"

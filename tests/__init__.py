@@ -25,3 +25,5 @@ from . import test_warranty
 from . import test_warranty_report
 from . import test_warranty_claim
 from . import test_warranty_portal
+from . import test_bulk_print
+from . import test_thermal_reports

@@ -1,4 +1,5 @@
 from . import fulfilment_audit_wizard
+from . import fulfilment_bulk_print
 from . import fulfilment_completion_result
 from . import fulfilment_courier_send_result
 from . import fulfilment_delivery_split
