@@ -17,7 +17,7 @@ DEFAULT_HOME = os.environ.get(
 )
 
 
-def parse_args(description, default_db):
+def parse_args(description, default_db, default_repeat=15):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--config",
@@ -25,7 +25,7 @@ def parse_args(description, default_db):
         help="Odoo configuration file (scripts/demo or scripts/test write one)",
     )
     parser.add_argument("--database", default=default_db)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=default_repeat)
     parser.add_argument(
         "--rebuild", action="store_true", help="drop and rebuild the benchmark data"
     )
