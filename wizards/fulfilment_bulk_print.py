@@ -128,7 +128,7 @@ class FulfilmentBulkPrint(models.TransientModel):
                 )
             ),
             "return": lambda order: order.fulfilment_rma_ids.filtered(
-                lambda rma: rma.state != "draft"
+                lambda rma: rma.state not in ("draft", "cancelled")
             ),
         }[self.document]
         model = self._get_report().model
