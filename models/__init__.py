@@ -7,6 +7,7 @@ from . import fulfilment_payment_notification
 from . import fulfilment_payment_policy
 from . import fulfilment_picker_hidden_mixin
 from . import fulfilment_portal_document
+from . import fulfilment_print_job
 from . import fulfilment_referrer
 from . import fulfilment_referrer_channel
 from . import fulfilment_referrer_rule
@@ -22,6 +23,7 @@ from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
 from . import report_fulfilment_order_warranty
+from . import report_paperformat
 from . import ir_http
 from . import payment_provider
 from . import payment_provider_euplatesc
@@ -33,7 +35,9 @@ from . import product_category
 from . import product_product
 from . import product_template
 from . import res_company
+from . import res_company_printing
 from . import res_config_settings
+from . import res_config_settings_printing
 from . import res_users
 from . import sale_order
 from . import sale_order_completion
@@ -53,5 +57,6 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import stock_picking_courier
+from . import stock_picking_printing
 from . import stock_picking_scanner
 from . import website

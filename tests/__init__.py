@@ -29,3 +29,5 @@ from . import test_warranty_claim
 from . import test_warranty_portal
 from . import test_payment_euplatesc
 from . import test_payment_netopia
+from . import test_bulk_print
+from . import test_thermal_reports
