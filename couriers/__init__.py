@@ -1,6 +1,8 @@
 """Courier API clients, in plain Python (no Odoo import).
 
-``CLIENTS`` maps the ``delivery.carrier`` delivery types to their client.
+``CLIENTS`` maps the ``delivery.carrier`` delivery types to their client;
+``shipping`` gets an AWB in typed steps (plan, job, outcome) that the carrier
+runs, several at once for a batch.
 """
 
 from .base import (

@@ -200,7 +200,7 @@ class CargusClient(CourierClient):
             raw=event,
         )
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         payload = self._check(self._request("DELETE", "Awbs", params={"barCode": awb}))
         if payload is False:
             raise CourierError(

@@ -203,7 +203,7 @@ class FanCourierClient(CourierClient):
             ]
         return result
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         response = self._request(
             "DELETE", "awb", params={"clientId": self.client_id, "awb": awb}
         )

@@ -209,7 +209,7 @@ class SamedayClient(CourierClient):
             raw=item,
         )
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         self._check(self._request("DELETE", f"api/awb/{awb}"))
 
     @classmethod

@@ -1,5 +1,7 @@
 from . import account_move
 from . import delivery_carrier
+from . import delivery_carrier_shipment
+from . import delivery_carrier_tracking
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo

@@ -427,12 +427,18 @@ class SaleOrder(models.Model):
         pickings.move_ids.filtered(
             lambda move: move.state not in ("done", "cancel")
         ).picked = True
+        # The courier is asked for the AWB once the invoice is posted
+        # (_fulfilment_completion_get_awbs), not while validating.
+        pickings.filtered(
+            lambda picking: (
+                picking.carrier_id.fulfilment_is_courier
+                and not picking.carrier_tracking_ref
+            )
+        ).fulfilment_awb_after_invoice = True
         pickings.with_context(
             skip_backorder=True,
             picking_ids_not_to_backorder=pickings.ids,
             skip_sms=True,
-            # The courier is called once the invoice is posted, not here.
-            fulfilment_defer_awb=True,
         ).button_validate()
         not_done = pickings.filtered(lambda picking: picking.state != "done")
         if not_done:
@@ -476,6 +482,7 @@ class SaleOrder(models.Model):
     def _fulfilment_completion_get_awbs(self, pickings):
         """Get the AWB (and label) of courier deliveries that have none."""
         for picking in pickings.sudo():
+            picking.fulfilment_awb_after_invoice = False
             picking.send_to_shipper()
             if not picking.carrier_tracking_ref:
                 raise UserError(

@@ -1,16 +1,49 @@
 import unittest
 
 from odoo import Command
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests import BaseCase, HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import _super_send
 
 from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
 
 from .fake_sms_gateway import FakeSmsGateway
 
-ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
+# Timeouts of the calls to the fake couriers: generous for the normal calls;
+# short for the call a test makes the courier answer too late (the fake then
+# answers COURIER_LATE_ANSWER seconds after that timeout).
+COURIER_TIMEOUT = 10.0
+COURIER_SHORT_TIMEOUT = 0.5
+COURIER_LATE_ANSWER = 1.0
 
 
-class FulfilmentCommon(TransactionCase):
+class LocalFakeCase:
+    """Test classes whose code calls a fake server of theirs (``cls.fake``).
+
+    During tests Odoo raises the timeout of every HTTP request under 10 s to
+    10 s (``BaseCase._request_handler``), so a test where a courier answers
+    too late would wait 10 s. The requests to this class's fake keep the
+    timeout the code under test gave them; all others go through Odoo's
+    handler as before.
+    """
+
+    fake = None
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if cls.fake is not None and r.url.startswith(cls.fake.url):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+
+class CourierClientCase(LocalFakeCase, BaseCase):
+    """The plain-Python courier client contract (``couriers/tests/contract.py``)
+    run by Odoo's test runner: no database, the scenarios come from the
+    contract's mixins (hence ``allow_inherited_tests_method``)."""
+
+    allow_inherited_tests_method = True
+
+
+class FulfilmentCommon(LocalFakeCase, TransactionCase):
     """Orders, customers and users shared by the order_fulfilment tests.
 
     A plain ``TransactionCase`` (not ``BaseCommon``) so that mail tracking stays
@@ -92,7 +125,7 @@ class FulfilmentCommon(TransactionCase):
                 "fulfilment_api_url": cls.fake.url,
                 "fulfilment_username": "demo",
                 "fulfilment_password": "demo-pass",
-                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
+                "fulfilment_timeout": COURIER_TIMEOUT,
                 "fulfilment_client_id": "7032158",
                 "fulfilment_service": "Standard",
                 **values,
