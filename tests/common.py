@@ -10,6 +10,12 @@ from .fake_sms_gateway import FakeSmsGateway
 ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
 
 
+def send_status_notifications(env):
+    """What the scheduler does right after a status change is committed:
+    render and send the customers' status e-mails and SMS."""
+    env["fulfilment.notification"]._cron_send(batch_size=100_000)
+
+
 class FulfilmentCommon(TransactionCase):
     """Orders, customers and users shared by the order_fulfilment tests.
 
@@ -137,6 +143,9 @@ class FulfilmentCommon(TransactionCase):
             groups="base.group_portal",
             name="Bob Other",
         )
+
+    def _send_notifications(self):
+        send_status_notifications(self.env)
 
     def _pay(self, order):
         """Invoice the order and register the full payment."""
@@ -295,6 +304,7 @@ class SmsGatewayCase:
         self.gateway.received.clear()
 
     def _send_queued_sms(self):
+        send_status_notifications(self.env)
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
 
 
