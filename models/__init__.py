@@ -5,6 +5,7 @@ from . import delivery_carrier_tracking
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
+from . import fulfilment_notification
 from . import fulfilment_payment_notification
 from . import fulfilment_payment_policy
 from . import fulfilment_picker_hidden_mixin

@@ -375,20 +375,15 @@ class SaleOrder(models.Model):
                 for order in self
             ]
         )
-        for status, orders in self.grouped("fulfilment_status_id").items():
-            orders._fulfilment_notify_customer(status)
+        self._fulfilment_notify_customer()
 
-    def _fulfilment_notify_customer(self, status):
-        """Send the status's e-mail and SMS templates to the customers."""
-        if status.mail_template_id:
-            for order in self:
-                order.message_post_with_source(
-                    status.mail_template_id, subtype_xmlid="mail.mt_comment"
-                )
-        if status.sms_template_id:
-            self.env["sms.sms"]._fulfilment_queue_to_customers(
-                self, template=status.sms_template_id
-            )
+    def _fulfilment_notify_customer(self):
+        """Queue the e-mail and SMS of the status each order has just entered.
+
+        They are rendered and sent right after the commit by the scheduler
+        (``fulfilment.notification``), one message per order.
+        """
+        self.env["fulfilment.notification"]._queue(self)
 
     @api.model
     def _fulfilment_install_statuses(self):

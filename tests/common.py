@@ -43,6 +43,12 @@ class CourierClientCase(LocalFakeCase, BaseCase):
     allow_inherited_tests_method = True
 
 
+def send_status_notifications(env):
+    """What the scheduler does right after a status change is committed:
+    render and send the customers' status e-mails and SMS."""
+    env["fulfilment.notification"]._cron_send(batch_size=100_000)
+
+
 class FulfilmentCommon(LocalFakeCase, TransactionCase):
     """Orders, customers and users shared by the order_fulfilment tests.
 
@@ -170,6 +176,9 @@ class FulfilmentCommon(LocalFakeCase, TransactionCase):
             groups="base.group_portal",
             name="Bob Other",
         )
+
+    def _send_notifications(self):
+        send_status_notifications(self.env)
 
     def _pay(self, order):
         """Invoice the order and register the full payment."""
@@ -328,6 +337,7 @@ class SmsGatewayCase:
         self.gateway.received.clear()
 
     def _send_queued_sms(self):
+        send_status_notifications(self.env)
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
 
 

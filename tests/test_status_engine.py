@@ -348,6 +348,7 @@ class TestStatusEngine(FulfilmentCommon):
                 "name": "Order received",
                 "model_id": self.env["ir.model"]._get_id("sale.order"),
                 "subject": "We received {{ object.name }}",
+                "partner_to": "{{ object.partner_id.id }}",
                 "body_html": "<p>Thank you</p>",
             }
         )
@@ -358,6 +359,7 @@ class TestStatusEngine(FulfilmentCommon):
                 {"partner_id": self.customer.id},
             ]
         )
+        self._send_notifications()
         for order in orders:
             self.assertEqual(order.fulfilment_status_id, self.status_new)
             self.assertEqual(order.fulfilment_status_history_ids.event, "created")
