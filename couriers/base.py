@@ -16,11 +16,16 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import requests
+import urllib3
 
 _logger = logging.getLogger(__name__)
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 DEFAULT_TIMEOUT = 30.0  # seconds, for connecting and for each read
+# Keys whose values are never recorded in the exchanges with the couriers.
+SECRET_KEY_WORDS = ("password", "token", "secret", "subscription_key", "apikey")
+# Credentials shorter than this are not searched for in recorded texts.
+MIN_SECRET_LENGTH = 4
 
 
 # ---------------------------------------------------------------------------
@@ -105,28 +110,45 @@ class TrackingEvent:
 
 
 class CourierError(Exception):
-    """The courier refused the request or answered something unusable."""
+    """The courier refused the request or answered something unusable.
 
-    def __init__(self, message, code=None, retryable=False, raw=None):
+    ``maybe_done`` says whether the courier may have done the work all the
+    same: the request reached it and no clear refusal came back (no answer in
+    time, a 5xx, a connection cut after the request was sent). Only a clear
+    refusal (a 4xx or an error inside a 200, with the courier's message)
+    leaves it False.
+    """
+
+    def __init__(self, message, code=None, retryable=False, raw=None, maybe_done=False):
         super().__init__(message)
         self.message = message
         self.code = code
         self.retryable = retryable
         self.raw = raw
+        self.maybe_done = maybe_done
 
 
 class CourierTimeout(CourierError):
     """No answer in time: the courier may or may not have done the work."""
 
     def __init__(self, message, raw=None):
-        super().__init__(message, code="timeout", retryable=False, raw=raw)
+        super().__init__(
+            message, code="timeout", retryable=False, raw=raw, maybe_done=True
+        )
 
 
 class CourierUnavailable(CourierError):
-    """The courier could not be reached or failed (5xx): nothing was done."""
+    """The courier could not be reached, failed (5xx) or cut the connection.
 
-    def __init__(self, message, code=None, raw=None):
-        super().__init__(message, code=code, retryable=True, raw=raw)
+    ``maybe_done`` is False only when the request never reached the courier
+    (no connection could be opened); a 5xx or a connection cut after the
+    request was sent may come after the work was done.
+    """
+
+    def __init__(self, message, code=None, raw=None, maybe_done=True):
+        super().__init__(
+            message, code=code, retryable=True, raw=raw, maybe_done=maybe_done
+        )
 
 
 class CourierAuthError(CourierError):
@@ -159,6 +181,28 @@ class MemoryTokenStore:
 # ---------------------------------------------------------------------------
 # Client
 # ---------------------------------------------------------------------------
+
+
+def connection_never_opened(exc):
+    """Whether a ``requests`` connection error happened before the request
+    could leave the machine (no connection to the courier was opened)."""
+    pending, seen = [exc], set()
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(
+            item,
+            urllib3.exceptions.NewConnectionError
+            | urllib3.exceptions.ConnectTimeoutError,
+        ):
+            return True
+        pending.extend(item.args)
+        pending.extend(
+            (getattr(item, "reason", None), item.__cause__, item.__context__)
+        )
+    return False
 
 
 def is_pdf(data):
@@ -318,8 +362,12 @@ class CourierClient:
     def _url(self, path):
         return self.base_url + path.lstrip("/")
 
-    def _send(self, method, path, headers=None, **kwargs):
-        """One HTTP exchange with a timeout, recorded, errors normalised."""
+    def _send(self, method, path, headers=None, secret_answer=False, **kwargs):
+        """One HTTP exchange with a timeout, recorded, errors normalised.
+
+        :param secret_answer: the answer carries a secret (a login's token):
+            it is not recorded
+        """
         url = self._url(path)
         started = time.monotonic()
         try:
@@ -328,14 +376,31 @@ class CourierClient:
             )
         except requests.exceptions.ConnectTimeout as exc:
             self._record(method, url, kwargs, None, str(exc), started)
-            raise CourierUnavailable(f"{self.name}: connection timed out.") from exc
+            raise CourierUnavailable(
+                f"{self.name}: connection timed out.", maybe_done=False
+            ) from exc
         except requests.exceptions.Timeout as exc:
             self._record(method, url, kwargs, None, str(exc), started)
             raise CourierTimeout(f"{self.name} did not answer in time.") from exc
         except requests.exceptions.ConnectionError as exc:
             self._record(method, url, kwargs, None, str(exc), started)
-            raise CourierUnavailable(f"{self.name} could not be reached.") from exc
-        self._record(method, url, kwargs, response.status_code, response, started)
+            if connection_never_opened(exc):
+                raise CourierUnavailable(
+                    f"{self.name} could not be reached.", maybe_done=False
+                ) from exc
+            raise CourierUnavailable(
+                f"{self.name} cut the connection before answering."
+            ) from exc
+        self._record(
+            method,
+            url,
+            kwargs,
+            response.status_code,
+            f"<{len(response.content)} bytes, not kept: it holds a secret>"
+            if secret_answer
+            else response,
+            started,
+        )
         if response.status_code >= 500:
             raise CourierUnavailable(
                 f"{self.name} failed (HTTP {response.status_code}).",
@@ -383,23 +448,59 @@ class CourierClient:
             text = (
                 f"<{len(response.content)} bytes {content_type}>"
                 if "pdf" in content_type or "octet" in content_type
-                else response.text[:4000]
+                else self._redact_text(response.text)
             )
         self.on_exchange(
             method,
             url,
-            json.dumps(self._redact(body), default=str)[:4000] if body else "",
+            self._hide_secrets(json.dumps(self._redact(body), default=str))[:4000]
+            if body
+            else "",
             status,
-            text or "",
+            self._hide_secrets(text or "")[:4000],
             time.monotonic() - started,
         )
 
+    def _is_secret_key(self, key):
+        lowered = str(key).lower()
+        return key in self.redact_keys or any(
+            word in lowered for word in SECRET_KEY_WORDS
+        )
+
     def _redact(self, value):
+        """``value`` with the values of its secret keys (passwords, tokens,
+        keys) replaced, at any depth."""
         if isinstance(value, dict):
             return {
-                key: "***" if key in self.redact_keys else self._redact(item)
+                key: "***" if self._is_secret_key(key) else self._redact(item)
                 for key, item in value.items()
             }
         if isinstance(value, list | tuple):
             return [self._redact(item) for item in value]
         return value
+
+    def _redact_text(self, text):
+        """An answer's text with the values of its secret keys replaced."""
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            return text
+        if not isinstance(payload, dict | list):
+            return text
+        return json.dumps(self._redact(payload), ensure_ascii=False, default=str)
+
+    def _hide_secrets(self, text):
+        """``text`` with the credentials and the current token replaced, wherever
+        they appear (an error message may echo them)."""
+        secrets = [
+            value
+            for key, value in (self.credentials or {}).items()
+            if self._is_secret_key(key) and isinstance(value, str)
+        ]
+        stored = self.token_store.get() if self.token_store else None
+        if stored and stored[0]:
+            secrets.append(str(stored[0]))
+        for secret in sorted(secrets, key=len, reverse=True):
+            if len(secret) >= MIN_SECRET_LENGTH:
+                text = text.replace(secret, "***")
+        return text

@@ -1,7 +1,7 @@
 """Urgent Cargus REST API behind Azure API Management."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from .base import (
     BUCHAREST,
@@ -12,6 +12,12 @@ from .base import (
     decode_label,
     parse_local_time,
 )
+
+LIST_PAGE_SIZE = 100  # AWBs per page of Awbs/GetByDate
+MAX_LIST_PAGES = 500
+# A shipment created by an attempt is dated within this span after the
+# attempt's lookup start (its timeouts and a margin).
+LOOKUP_SPAN = timedelta(hours=1)
 
 
 class CargusClient(CourierClient):
@@ -37,6 +43,7 @@ class CargusClient(CourierClient):
             "POST",
             "LoginUser",
             headers=self._subscription(),
+            secret_answer=True,
             json={
                 "UserName": self.credentials["username"],
                 "Password": self.credentials["password"],
@@ -116,30 +123,80 @@ class CargusClient(CourierClient):
         }
 
     def create_shipment(self, request):
+        # Awbs/WithGetAwb answers a JSON array with the created AWB (its
+        # BarCode, ShippingCost, ReturnCode...), as Cargus's own PrestaShop
+        # and Magento modules read it; a refusal is a 4xx with a list of texts,
+        # or texts instead of the AWB.
         payload = self._check(
             self._request("POST", "Awbs/WithGetAwb", json=self._payload(request))
         )
-        if not isinstance(payload, dict) or not payload.get("BarCode"):
+        awb = self._first_awb(payload)
+        if not awb:
             raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
-        awb = str(payload["BarCode"])
         return self._result(
-            awb,
-            payload.get("ShippingCost"),
-            raw=payload,
-            label=self.get_label(awb, request.label_format),
+            str(awb["BarCode"]), self._cost(awb.get("ShippingCost")), raw=awb
         )
 
-    def find_shipment(self, reference, created_after=None):
-        payload = self._check(
-            self._request(
-                "GET", "Awbs/GetByCustomString", params={"customString": reference}
-            )
-        )
-        for item in payload or []:
-            if item.get("CustomString") == reference and item.get("BarCode"):
-                awb = str(item["BarCode"])
-                return self._result(awb, item.get("ShippingCost"), raw=item)
+    @staticmethod
+    def _first_awb(payload):
+        """The first AWB object of an answer (an array of them, or one)."""
+        items = payload if isinstance(payload, list) else [payload]
+        for item in items:
+            if isinstance(item, dict) and item.get("BarCode"):
+                return item
         return None
+
+    @staticmethod
+    def _cost(shipping_cost):
+        """The AWB's price: ``ShippingCost`` is an object whose ``GrandTotal``
+        is what Cargus charges (VAT included)."""
+        if isinstance(shipping_cost, dict):
+            return float(shipping_cost.get("GrandTotal") or 0.0)
+        try:
+            return float(shipping_cost or 0.0)
+        except (TypeError, ValueError):
+            return 0.0
+
+    def find_shipment(self, reference, created_after=None):
+        """The shipment whose ``CustomString`` is ``reference``, from Cargus's
+        list of the AWBs of a date range (``Awbs/GetByDate``, Bucharest days),
+        every page of it."""
+        start = created_after or datetime.now(timezone.utc) - LOOKUP_SPAN
+        first_day = start.astimezone(BUCHAREST).date()
+        # The end date is given one day later: whether Cargus counts it in
+        # is not documented.
+        last_day = (start + LOOKUP_SPAN).astimezone(BUCHAREST).date() + timedelta(
+            days=1
+        )
+        page = 1
+        while True:
+            items = self._check(
+                self._request(
+                    "GET",
+                    "Awbs/GetByDate",
+                    params={
+                        "FromDate": first_day.strftime("%m-%d-%Y"),
+                        "ToDate": last_day.strftime("%m-%d-%Y"),
+                        "pageNumber": page,
+                        "itemsPerPage": LIST_PAGE_SIZE,
+                    },
+                )
+            )
+            items = items if isinstance(items, list) else []
+            for item in items:
+                if (
+                    isinstance(item, dict)
+                    and item.get("CustomString") == reference
+                    and item.get("BarCode")
+                ):
+                    return self._result(
+                        str(item["BarCode"]),
+                        self._cost(item.get("ShippingCost")),
+                        raw=item,
+                    )
+            if len(items) < LIST_PAGE_SIZE or page >= MAX_LIST_PAGES:
+                return None
+            page += 1
 
     def get_label(self, awb, label_format="A4"):
         response = self._request(

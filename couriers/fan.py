@@ -1,8 +1,9 @@
 """FAN Courier REST API v2 (https://api.fancourier.ro/)."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from .base import (
+    BUCHAREST,
     CourierAuthError,
     CourierClient,
     CourierError,
@@ -11,6 +12,13 @@ from .base import (
     is_pdf,
     parse_local_time,
 )
+
+# FAN lists at most 100 AWBs per page, whatever perPage asks for.
+LIST_PAGE_SIZE = 100
+MAX_LIST_PAGES = 500  # a day of 50,000 AWBs
+# A shipment created by an attempt is dated within this span after the
+# attempt's lookup start (its timeouts and a margin).
+LOOKUP_SPAN = timedelta(hours=1)
 
 
 class FanCourierClient(CourierClient):
@@ -27,6 +35,7 @@ class FanCourierClient(CourierClient):
         response = self._send(
             "POST",
             "login",
+            secret_answer=True,
             data={
                 "username": self.credentials["username"],
                 "password": self.credentials["password"],
@@ -135,32 +144,54 @@ class FanCourierClient(CourierClient):
         # A refused shipment comes back with HTTP 200: awbNumber null + errors.
         if not item.get("awbNumber") or item.get("errors"):
             raise CourierError(f"{self.name}: {self._message(item)}", raw=item)
-        awb = str(item["awbNumber"])
-        return self._result(
-            awb,
-            item.get("tariff"),
-            raw=item,
-            label=self.get_label(awb, request.label_format),
-        )
+        return self._result(str(item["awbNumber"]), item.get("tariff"), raw=item)
 
     def find_shipment(self, reference, created_after=None):
-        day = (created_after or datetime.now(timezone.utc)).astimezone().date()
-        response = self._request(
-            "GET",
-            "reports/awb",
-            params={
-                "clientId": self.client_id,
-                "date": day.isoformat(),
-                "perPage": 500,
-            },
-        )
-        payload = self._check(response)
-        for item in payload.get("data") or []:
-            info = item.get("info") or {}
-            if info.get("costCenter") == reference and info.get("awbNumber"):
-                awb = str(info["awbNumber"])
-                return self._result(awb, info.get("tariff"), raw=item)
+        """The shipment whose ``costCenter`` is ``reference``, from FAN's list
+        of the AWBs of each day (Bucharest days, as FAN dates its AWBs) from
+        ``created_after`` to ``LOOKUP_SPAN`` later, every page of it."""
+        start = created_after or datetime.now(timezone.utc) - LOOKUP_SPAN
+        day = start.astimezone(BUCHAREST).date()
+        last_day = (start + LOOKUP_SPAN).astimezone(BUCHAREST).date()
+        while day <= last_day:
+            for item in self._day_list(day):
+                info = item.get("info") or {}
+                if info.get("costCenter") == reference and info.get("awbNumber"):
+                    # The list gives the AWB's price as "cost" ("tariff" is the
+                    # creation answer's name for it).
+                    return self._result(
+                        str(info["awbNumber"]), info.get("cost"), raw=item
+                    )
+            day += timedelta(days=1)
         return None
+
+    def _day_list(self, day):
+        """Every AWB FAN dated ``day``, page after page."""
+        page = 1
+        while True:
+            payload = self._check(
+                self._request(
+                    "GET",
+                    "reports/awb",
+                    params={
+                        "clientId": self.client_id,
+                        "date": day.isoformat(),
+                        "page": page,
+                        "perPage": LIST_PAGE_SIZE,
+                    },
+                )
+            )
+            items = payload.get("data") or []
+            yield from items
+            per_page = int(payload.get("perPage") or LIST_PAGE_SIZE)
+            total = int(payload.get("total") or 0)
+            if (
+                len(items) < per_page
+                or (total and page * per_page >= total)
+                or page >= MAX_LIST_PAGES
+            ):
+                return
+            page += 1
 
     def get_label(self, awb, label_format="A4"):
         response = self._request(

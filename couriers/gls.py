@@ -21,6 +21,7 @@ from .base import (
     CourierUnavailable,
     ShipmentResult,
     TrackingEvent,
+    connection_never_opened,
     decode_label,
     parse_local_time,
 )
@@ -92,12 +93,20 @@ class GlsClient(CourierClient):
                     transport=transport,
                     plugins=[_ExchangeRecorder(self)],
                 )
+            # Nothing was asked of GLS yet: no shipment can have been created.
             except requests.exceptions.Timeout as exc:
                 raise CourierUnavailable(
-                    f"{self.name}: the WSDL did not load in time."
+                    f"{self.name}: the WSDL did not load in time.", maybe_done=False
                 ) from exc
             except requests.exceptions.ConnectionError as exc:
-                raise CourierUnavailable(f"{self.name} could not be reached.") from exc
+                raise CourierUnavailable(
+                    f"{self.name} could not be reached.", maybe_done=False
+                ) from exc
+            except zeep.exceptions.TransportError as exc:
+                raise CourierUnavailable(
+                    f"{self.name}: the WSDL did not load (HTTP {exc.status_code}).",
+                    maybe_done=False,
+                ) from exc
             self._service = client.create_service(
                 "{http://tempuri.org/}BasicHttpBinding_IParcelService",
                 f"{self.base_url}ParcelService.svc/soap",
@@ -111,24 +120,43 @@ class GlsClient(CourierClient):
         }
 
     def _call(self, operation, **request):
+        service = self.service
         try:
             # Plain dicts and lists from here on, whatever zeep's value objects.
             return zeep.helpers.serialize_object(
-                getattr(self.service, operation)(**request), dict
+                getattr(service, operation)(**request), dict
             )
         except requests.exceptions.ConnectTimeout as exc:
-            raise CourierUnavailable(f"{self.name}: connection timed out.") from exc
+            raise CourierUnavailable(
+                f"{self.name}: connection timed out.", maybe_done=False
+            ) from exc
         except requests.exceptions.Timeout as exc:
             raise CourierTimeout(f"{self.name} did not answer in time.") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise CourierUnavailable(f"{self.name} could not be reached.") from exc
+            if connection_never_opened(exc):
+                raise CourierUnavailable(
+                    f"{self.name} could not be reached.", maybe_done=False
+                ) from exc
+            raise CourierUnavailable(
+                f"{self.name} cut the connection before answering."
+            ) from exc
         except zeep.exceptions.TransportError as exc:
             raise CourierUnavailable(
                 f"{self.name} failed (HTTP {exc.status_code}).",
                 code=str(exc.status_code),
             ) from exc
         except zeep.exceptions.Fault as exc:
-            raise CourierError(f"{self.name}: {exc.message}", raw=str(exc)) from exc
+            # Only a fault blaming the request is a refusal; any other (a
+            # server fault, or an error page that is no SOAP fault at all) may
+            # come after the work was done.
+            blames_request = any(
+                word in str(exc.code or "") for word in ("Client", "Sender")
+            )
+            raise CourierError(
+                f"{self.name}: {exc.message}",
+                raw=str(exc),
+                maybe_done=not blames_request,
+            ) from exc
 
     def _raise_errors(self, errors):
         items = (errors or {}).get("ErrorInfo") if errors else None

@@ -32,6 +32,7 @@ class SamedayClient(CourierClient):
         response = self._send(
             "POST",
             "api/authenticate",
+            secret_answer=True,
             headers={
                 "X-Auth-Username": self.credentials["username"],
                 "X-Auth-Password": self.credentials["password"],
@@ -124,7 +125,6 @@ class SamedayClient(CourierClient):
             awb=str(awb),
             price=float(payload.get("awbCost") or 0.0),
             currency="RON",
-            label=self.get_label(awb, request.label_format),
             parcel_numbers=[p.get("awbNumber") for p in payload.get("parcels") or []],
             tracking_url=self.tracking_url(awb),
             raw=payload,

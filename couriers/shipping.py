@@ -6,14 +6,22 @@ records the attempt, runs the jobs here (several at once for a batch) and
 books the outcomes. Nothing here touches a database or imports Odoo, so the
 jobs can run in threads.
 
+A job has two steps: getting the AWB (creating the shipment, or finding the
+one an earlier attempt created), then its label. The caller is handed the AWB
+as soon as the courier gives it (``on_answer``), before the label is asked
+for: a label that fails leaves the AWB known, and the label is fetched again
+later on its own.
+
 Never two AWBs for one parcel: an attempt that may have reached the courier
-(no answer in time, or a crash before its answer was recorded) makes the next
-one look the shipment up by the delivery's reference before creating anything.
+(no answer in time, a 5xx, a connection cut after the request was sent, or a
+crash before its answer was recorded) makes the next one look the shipment up
+by the delivery's reference before creating anything. Only a clear refusal
+from the courier lets the next attempt create at once.
 """
 
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,7 +30,6 @@ import requests
 from .base import (
     CourierClient,
     CourierError,
-    CourierTimeout,
     MemoryTokenStore,
     ShipmentRequest,
     ShipmentResult,
@@ -66,14 +73,9 @@ class PreviousAttempt:
 
     @property
     def answer_kept(self):
-        """Whether the courier's whole answer (AWB and label) is kept: booking it
-        needs no further call to the courier."""
-        return (
-            self.state == SENT
-            and self.result is not None
-            and bool(self.result.awb)
-            and bool(self.result.label)
-        )
+        """Whether the courier's answer is kept: booking its AWB needs no
+        further call to the courier (a missing label is fetched on its own)."""
+        return self.state == SENT and self.result is not None and bool(self.result.awb)
 
 
 @dataclass
@@ -132,6 +134,10 @@ class ShipmentOutcome:
     error: CourierError = None
     # The AWB was created by an earlier attempt whose answer was lost.
     recovered: bool = False
+    # The shipment an earlier attempt may have created was not looked up.
+    lookup_failed: bool = False
+    # Why the AWB came without its label (it is fetched again on its own).
+    label_error: CourierError = None
 
     @property
     def ok(self):
@@ -139,8 +145,11 @@ class ShipmentOutcome:
 
     @property
     def uncertain(self):
-        """No AWB came back, yet the courier may have created the shipment."""
-        return isinstance(self.error, CourierTimeout)
+        """No AWB came back, yet the courier may hold a shipment for the
+        delivery: the error came after the creation request left the machine
+        without a clear refusal, or the lookup of an earlier attempt's
+        shipment failed."""
+        return not self.ok and (self.lookup_failed or self.error.maybe_done)
 
 
 @dataclass
@@ -178,41 +187,72 @@ class Connection:
         self.session.close()
 
 
-def send(job):
-    """Run one job: look the shipment up when the plan says so, else create it.
+def send(job, on_answer=None):
+    """Run one job: get the AWB (look the shipment up when the plan says so,
+    else create it), then its label.
 
+    :param on_answer: called with the ``ShipmentOutcome`` as soon as the
+        courier answered about the AWB, before the label is asked for
     :return: a ``ShipmentOutcome``; courier errors are returned, not raised
     """
+    outcome = _obtain(job)
+    if on_answer:
+        on_answer(outcome)
+    return _fetch_label(outcome)
+
+
+def send_all(jobs, concurrency, on_answer=None):
+    """Run the jobs, ``concurrency`` at a time; outcomes in the jobs' order.
+
+    :param on_answer: called in the calling thread with each ``ShipmentOutcome``
+        as soon as its courier answered about the AWB, before its label is
+        asked for
+    """
+    if len(jobs) <= 1:
+        return [send(job, on_answer) for job in jobs]
+    outcomes = {}
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        obtaining = {pool.submit(_obtain, job): index for index, job in enumerate(jobs)}
+        labelling = {}
+        for future in as_completed(obtaining):
+            outcome = future.result()
+            if on_answer:
+                on_answer(outcome)
+            labelling[pool.submit(_fetch_label, outcome)] = obtaining[future]
+        for future in as_completed(labelling):
+            outcomes[labelling[future]] = future.result()
+    return [outcomes[index] for index in range(len(jobs))]
+
+
+def _obtain(job):
+    """The AWB of a job: the shipment an earlier attempt created, else a new one."""
     client, request, plan = job.client, job.request, job.plan
-    try:
-        if plan.look_up_since:
+    if plan.look_up_since:
+        try:
             found = client.find_shipment(
                 request.reference, created_after=plan.look_up_since
             )
-            if plan.known_awb and (found is None or found.awb != plan.known_awb):
-                found = ShipmentResult(awb=plan.known_awb)
-            if found:
-                return ShipmentOutcome(
-                    job, _with_label(client, found, request), recovered=True
-                )
+        except CourierError as exc:
+            return ShipmentOutcome(job, error=exc, lookup_failed=True)
+        if plan.known_awb and (found is None or found.awb != plan.known_awb):
+            found = ShipmentResult(awb=plan.known_awb)
+        if found:
+            return ShipmentOutcome(job, found, recovered=True)
+    try:
         return ShipmentOutcome(job, client.create_shipment(request))
     except CourierError as exc:
         return ShipmentOutcome(job, error=exc)
 
 
-def send_all(jobs, concurrency):
-    """Run the jobs, ``concurrency`` at a time; outcomes in the jobs' order."""
-    if len(jobs) <= 1:
-        return [send(job) for job in jobs]
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(send, jobs))
-
-
-def _with_label(client, result, request):
-    """A found shipment comes without its label: fetch it if the courier can."""
-    if result.label is None:
-        try:
-            result.label = client.get_label(result.awb, request.label_format)
-        except CourierError as exc:
-            _logger.info("Label of %s not fetched again: %s", result.awb, exc.message)
-    return result
+def _fetch_label(outcome):
+    """The outcome with its AWB's label, or with why the label did not come."""
+    if not outcome.ok or outcome.result.label:
+        return outcome
+    try:
+        outcome.result.label = outcome.job.client.get_label(
+            outcome.result.awb, outcome.job.request.label_format
+        )
+    except CourierError as exc:
+        _logger.info("Label of %s not fetched: %s", outcome.result.awb, exc.message)
+        outcome.label_error = exc
+    return outcome

@@ -4,9 +4,12 @@ The provider side of Odoo's ``send_to_shipper`` and ``cancel_shipment``. An AWB
 goes: hold the delivery's row; read its last attempt; plan (create, or look up
 what an earlier attempt may have created); record the attempt in a
 transaction of its own; call the courier (several deliveries at once for a
-batch); record the answer in a transaction of its own; book it on the delivery
-through Odoo's ``send_to_shipper``. Booking an answer already recorded calls
-nobody, so a batch books its parallel answers through the same path.
+batch); record the AWB in a transaction of its own as soon as the courier
+gives it, then ask for its label (a label that fails leaves the AWB booked
+and the label pending, fetched again with *Retry Label*); book it on the
+delivery through Odoo's ``send_to_shipper``. Booking an answer already
+recorded calls nobody, so a batch books its parallel answers through the same
+path.
 """
 
 import base64
@@ -75,7 +78,7 @@ class DeliveryCarrier(models.Model):
         try:
             job = self._fulfilment_job(picking, previous, connection)
             Attempt._write_detached(picking.id, self._fulfilment_sending_values(job))
-            outcome = shipping.send(job)
+            outcome = shipping.send(job, on_answer=self._fulfilment_keep_answer)
         finally:
             connection.close()
         refusals = self._fulfilment_record([outcome], {self: connection})
@@ -123,9 +126,21 @@ class DeliveryCarrier(models.Model):
         }
 
     @api.model
+    def _fulfilment_keep_answer(self, outcome):
+        """Record the AWB the courier just gave, in a transaction of its own,
+        before its label is asked for: whatever happens next, the next attempt
+        books this AWB instead of asking for another."""
+        if outcome.ok:
+            Attempt = self.env["fulfilment.shipment.attempt"]
+            Attempt._write_detached(
+                outcome.job.delivery_id, Attempt._outcome_values(outcome)
+            )
+
+    @api.model
     def _fulfilment_record(self, outcomes, connections):
         """Keep what came of the calls, in transactions of their own: the
-        exchanges, the attempts, the tokens the couriers gave.
+        exchanges, the attempts (with their labels), the tokens the couriers
+        gave.
 
         :param connections: {carrier: ``Connection``} the calls used
         :return: {picking: message} of the deliveries that got no AWB
@@ -138,6 +153,12 @@ class DeliveryCarrier(models.Model):
             logs.append((picking.carrier_id, picking, outcome.job.exchanges))
             if outcome.ok:
                 attempts[picking.id] = Attempt._outcome_values(outcome)
+                if outcome.label_error:
+                    attempts[picking.id]["error"] = (
+                        picking.carrier_id._fulfilment_label_pending_message(
+                            outcome.result.awb, outcome.label_error.message
+                        )
+                    )
                 continue
             state, message = picking.carrier_id._fulfilment_refusal(picking, outcome)
             refusals[picking] = message
@@ -158,10 +179,11 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         if outcome.uncertain:
             return UNKNOWN, _(
-                "%(courier)s did not answer in time. The shipment may exist at the "
-                "courier: sending again first looks it up, so no second AWB is "
-                "created.",
+                "%(courier)s gave no clear answer (%(reason)s). The shipment may "
+                "exist at the courier: sending again first looks it up, so no "
+                "second AWB is created.",
                 courier=self.name,
+                reason=outcome.error.message,
             )
         return FAILED, _(
             "%(courier)s refused the shipment of %(picking)s: %(reason)s",
@@ -186,21 +208,18 @@ class DeliveryCarrier(models.Model):
             "fulfilment_parcel_id": result.shipment_id or False,
         }
         if result.label:
-            values["fulfilment_label_id"] = (
-                self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": f"{self.name} {result.awb}.pdf",
-                        "datas": base64.b64encode(result.label),
-                        "mimetype": "application/pdf",
-                        "res_model": "stock.picking",
-                        "res_id": picking.id,
-                    }
-                )
-                .id
-            )
+            values["fulfilment_label_id"] = self._fulfilment_label_attachment(
+                picking, result.awb, result.label
+            ).id
         picking.write(values)
         picking._fulfilment_update_order_courier_cost()
+        if not result.label:
+            picking._message_log(
+                body=_(
+                    "AWB %s created; its label is pending: use Retry Label.",
+                    result.awb,
+                )
+            )
         if recovered:
             picking._message_log(
                 body=_(
@@ -217,6 +236,64 @@ class DeliveryCarrier(models.Model):
             "exact_price": result.price and price or self.fixed_price,
             "tracking_number": result.awb,
         }
+
+    def _fulfilment_label_attachment(self, picking, awb, label):
+        """The PDF ``label`` of ``awb``, attached to ``picking``."""
+        self.ensure_one()
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name} {awb}.pdf",
+                "datas": base64.b64encode(label),
+                "mimetype": "application/pdf",
+                "res_model": "stock.picking",
+                "res_id": picking.id,
+            }
+        )
+
+    def _fulfilment_label_pending_message(self, awb, reason):
+        self.ensure_one()
+        return _(
+            "AWB %(awb)s, label pending: %(courier)s did not give the label "
+            "(%(reason)s). Use Retry Label.",
+            awb=awb,
+            courier=self.name,
+            reason=reason,
+        )
+
+    def _fulfilment_fetch_label(self, picking):
+        """Ask the courier again for the label of the AWB of ``picking``, whose
+        label did not come with it, and attach it.
+
+        :raise UserError: the courier did not give it (the reason is kept on
+            the delivery's attempt)
+        """
+        self.ensure_one()
+        self._fulfilment_lock(picking)
+        picking.invalidate_recordset(["fulfilment_label_id"])
+        if picking.fulfilment_label_id:
+            return picking.fulfilment_label_id
+        awb = picking.carrier_tracking_ref
+        Attempt = self.env["fulfilment.shipment.attempt"]
+        has_attempt = bool(Attempt._read_committed(picking))
+        exchanges = []
+        client = self._fulfilment_client(
+            on_exchange=lambda *exchange: exchanges.append(exchange)
+        )
+        try:
+            label = client.get_label(awb, self.fulfilment_label_format or "A4")
+        except CourierError as exc:
+            message = self._fulfilment_label_pending_message(awb, exc.message)
+            if has_attempt:
+                Attempt._write_detached(picking.id, {"error": message})
+            raise UserError(message) from exc
+        finally:
+            self.env["fulfilment.courier.log"]._store_detached(self, picking, exchanges)
+        attachment = self._fulfilment_label_attachment(picking, awb, label)
+        picking.fulfilment_label_id = attachment
+        if has_attempt:
+            Attempt._write_detached(picking.id, {"error": False})
+        picking._message_log(body=_("Label of AWB %s received.", awb))
+        return attachment
 
     def _fulfilment_company_price(self, picking, amount, currency_name):
         """``amount`` in ``currency_name`` in the delivery's company currency."""
@@ -311,7 +388,9 @@ class DeliveryCarrier(models.Model):
                 jobs.append(job)
                 sending[picking.id] = carrier._fulfilment_sending_values(job)
             Attempt._write_detached_many(sending)
-            outcomes = shipping.send_all(jobs, BULK_CONCURRENCY)
+            outcomes = shipping.send_all(
+                jobs, BULK_CONCURRENCY, on_answer=self._fulfilment_keep_answer
+            )
         finally:
             for connection in connections.values():
                 connection.close()
@@ -331,6 +410,14 @@ class DeliveryCarrier(models.Model):
                 results.append(
                     (picking, True, _("AWB %s created.", picking.carrier_tracking_ref))
                 )
+        # The deliveries this batch dealt with leave the bulk queue, sent or
+        # refused; those being sent by someone else right now stay in it.
+        dealt_with = claimed.browse(
+            [outcome.job.delivery_id for outcome in outcomes]
+        ) | (claimed & answered)
+        dealt_with.filtered("fulfilment_send_queued").write(
+            {"fulfilment_send_queued": False}
+        )
         return results
 
     @api.model
@@ -370,12 +457,18 @@ class DeliveryCarrier(models.Model):
         Picking = self.env["stock.picking"]
         queued = [("fulfilment_send_queued", "=", True)]
         batch = Picking.search(queued, limit=limit, order="id")
+        done = batch.browse()
         if batch:
             results = self._fulfilment_send_batch(batch)
-            batch.write({"fulfilment_send_queued": False})
-            self._fulfilment_notify_senders(batch, results)
+            batch.invalidate_recordset(["fulfilment_send_queued"])
+            # Deliveries another transaction was sending stay queued for a
+            # later run; only those dealt with count as done.
+            done = batch.filtered(lambda picking: not picking.fulfilment_send_queued)
+            self._fulfilment_notify_senders(
+                done, [result for result in results if result[0] in done]
+            )
         self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=Picking.search_count(queued)
+            done=len(done), remaining=Picking.search_count(queued)
         )
 
     @api.model

@@ -28,9 +28,11 @@ class FulfilmentShipmentAttempt(models.Model):
     Written in its own transaction before and after every call to the courier,
     so that it survives a timeout, a crash or a rolled-back request: the next
     attempt reads it and looks the shipment up at the courier instead of
-    creating a second AWB. A "sent" attempt keeps the courier's whole answer
-    (AWB, price, label) until the delivery holds it, so booking it again after
-    a rollback calls nobody.
+    creating a second AWB. A "sent" attempt is written as soon as the courier
+    gives the AWB, before its label is asked for, and keeps the courier's
+    whole answer (AWB, price, label when it came) until the delivery holds
+    it, so booking it again after a rollback calls nobody; a label that did
+    not come is fetched on its own (*Retry Label*).
 
     Only other transactions write it (``_write_detached``): a request that
     wrote it too could no longer save it once another transaction had.

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
 
+from ..couriers.shipping import SENT
 from .delivery_carrier_shipment import BULK_SYNC_LIMIT
 from .fulfilment_courier_status import NORMALIZED_STATUSES
 from .fulfilment_shipment_attempt import ATTEMPT_STATES
@@ -27,6 +28,12 @@ class StockPicking(models.Model):
     )
     fulfilment_shipment_error = fields.Text(
         compute="_compute_fulfilment_attempt_id", string="Courier Error"
+    )
+    fulfilment_label_pending = fields.Boolean(
+        compute="_compute_fulfilment_attempt_id",
+        string="Label Pending",
+        help="The courier created the AWB but its label has not come yet: "
+        "Retry Label asks for it again.",
     )
     fulfilment_send_queued = fields.Boolean(
         string="Queued for the Courier", copy=False, index=True, readonly=True
@@ -89,6 +96,11 @@ class StockPicking(models.Model):
             picking.fulfilment_attempt_id = attempt
             picking.fulfilment_shipment_state = attempt.state
             picking.fulfilment_shipment_error = attempt.error
+            picking.fulfilment_label_pending = bool(
+                attempt.state == SENT
+                and picking.carrier_tracking_ref
+                and not picking.fulfilment_label_id
+            )
 
     def _compute_fulfilment_log_count(self):
         counts = dict(
@@ -141,6 +153,17 @@ class StockPicking(models.Model):
                 "you will be notified when it is done.",
                 len(pickings),
             )
+        )
+
+    def action_fulfilment_retry_label(self):
+        """Ask the courier again for the labels that did not come with their AWB."""
+        pending = self.filtered("fulfilment_label_pending")
+        if not pending:
+            raise UserError(_("No label is pending for the selected deliveries."))
+        for picking in pending:
+            picking.carrier_id._fulfilment_fetch_label(picking)
+        return self._fulfilment_notify(
+            _("%s label(s) received from the courier.", len(pending))
         )
 
     def action_fulfilment_print_labels(self):

@@ -3,6 +3,7 @@ from . import test_auto_cancel
 from . import test_batch_result
 from . import test_courier
 from . import test_courier_clients
+from . import test_courier_log
 from . import test_courier_webhook
 from . import test_deadlines
 from . import test_loss_guard

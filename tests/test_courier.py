@@ -230,6 +230,111 @@ class CourierCase:
         self.assertEqual(len(self.fake.shipments), 1)
         self.assertEqual(picking.carrier_tracking_ref, next(iter(self.fake.shipments)))
 
+    def _assert_one_awb_after(self, mode):
+        """The courier creates the AWB but its answer is lost as ``mode`` has
+        it: the delivery is left "no answer", and sending again adopts that
+        AWB instead of creating a second one."""
+        _order, picking = self._confirmed_delivery()
+        self.fake.fail_next(mode)
+        error = self._user_error(picking.action_fulfilment_send_to_courier)
+        self.assertIn("no second AWB", error.args[0])
+        self.assertEqual(len(self.fake.shipments), 1)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.fulfilment_shipment_state, "unknown")
+        self.assertFalse(picking.carrier_tracking_ref)
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.shipments), 1)
+        self.assertEqual(picking.carrier_tracking_ref, next(iter(self.fake.shipments)))
+
+    def test_create_then_5xx_gives_one_awb(self):
+        """A 5xx from the courier's gateway after the AWB was created is not a
+        refusal: sending again adopts that AWB, one AWB in all."""
+        self._assert_one_awb_after("http_5xx_after_create")
+
+    def test_create_then_reset_gives_one_awb(self):
+        """A connection reset after the courier received the request and
+        created the AWB: sending again adopts that AWB, one AWB in all."""
+        self._assert_one_awb_after("reset_after_create")
+
+    def test_label_503_books_the_awb_label_pending(self):
+        """The label failing after the AWB was created: the AWB is booked at
+        once, the label shows as pending, and Retry Label fetches it; one AWB
+        in all."""
+        order, picking = self._confirmed_delivery()
+        self.fake.fail_next("label_503")
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(list(self.fake.shipments), [picking.carrier_tracking_ref])
+        self.assertEqual(order.fulfilment_status_id.auto_event, "awb_created")
+        picking.invalidate_recordset()
+        self.assertFalse(picking.fulfilment_label_id)
+        self.assertTrue(picking.fulfilment_label_pending)
+        self.assertIn("label pending", picking.fulfilment_shipment_error)
+        self.assertIn(picking.carrier_tracking_ref, picking.fulfilment_shipment_error)
+        with self.assertRaises(UserError):
+            picking.action_fulfilment_send_to_courier()
+        picking.action_fulfilment_retry_label()
+        picking.invalidate_recordset()
+        label = base64.b64decode(picking.fulfilment_label_id.datas)
+        self.assertTrue(label.startswith(b"%PDF-"))
+        self.assertFalse(picking.fulfilment_label_pending)
+        self.assertFalse(picking.fulfilment_shipment_error)
+        self.assertEqual(len(self.fake.shipments), 1)
+
+    def test_answer_without_label_booked_label_pending(self):
+        """An AWB recorded before its label came (the process stopped in
+        between) is booked by the next send without asking the courier for
+        another; its label is then pending."""
+        _order, picking = self._confirmed_delivery()
+        awb = (
+            self.carrier._fulfilment_client()
+            .create_shipment(
+                self.carrier._fulfilment_shipment_request(picking, "key-crash")
+            )
+            .awb
+        )
+        self.env["fulfilment.shipment.attempt"]._write_detached(
+            picking.id,
+            {
+                "carrier_id": self.carrier.id,
+                "idempotency_key": "key-crash",
+                "state": "sent",
+                "awb": awb,
+                "attempted_at": fields.Datetime.subtract(
+                    fields.Datetime.now(), minutes=5
+                ),
+            },
+        )
+        requests_before = len(self.fake.requests)
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(picking.carrier_tracking_ref, awb)
+        self.assertEqual(len(self.fake.requests), requests_before)
+        self.assertEqual(len(self.fake.shipments), 1)
+        picking.invalidate_recordset()
+        self.assertTrue(picking.fulfilment_label_pending)
+
+    def test_login_token_not_logged(self):
+        """The courier logs keep neither the password nor the token the login
+        answered, in what was sent or received."""
+        self.carrier.sudo().write(
+            {"fulfilment_token": False, "fulfilment_token_expiry": False}
+        )
+        self.env.flush_all()
+        _order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        logs = self.env["fulfilment.courier.log"].search(
+            [("carrier_id", "=", self.carrier.id)]
+        )
+        self.assertTrue(logs)
+        secrets = ["demo-pass"]
+        if self.uses_tokens:
+            token = self.carrier.sudo().fulfilment_token
+            self.assertTrue(token)
+            secrets.append(token)
+        for log in logs:
+            for secret in secrets:
+                self.assertNotIn(secret, log.request_body or "")
+                self.assertNotIn(secret, log.response_body or "")
+
     def test_second_click_while_sending_does_nothing(self):
         """While an attempt is in flight, another click calls nobody."""
         _order, picking = self._confirmed_delivery()
@@ -409,6 +514,53 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         self.assertTrue(all(pickings.mapped("carrier_tracking_ref")))
         self.assertFalse(any(pickings.mapped("fulfilment_send_queued")))
 
+    def test_background_queue_keeps_deliveries_being_sent(self):
+        """A queued delivery that another transaction is sending right now is
+        skipped by the queue job and stays queued; the others leave the queue
+        once sent."""
+        sent, busy = self._confirmed_delivery()[1], self._confirmed_delivery()[1]
+        (sent | busy).write(
+            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
+        )
+        self.env["fulfilment.shipment.attempt"]._write_detached(
+            busy.id,
+            {
+                "carrier_id": self.carrier.id,
+                "idempotency_key": "in-flight",
+                "state": "sending",
+                "attempted_at": fields.Datetime.now(),
+            },
+        )
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_queued")
+        cron, progress = cron._add_progress()
+        cron.env["delivery.carrier"]._cron_fulfilment_send_queued()
+        self.assertTrue(sent.carrier_tracking_ref)
+        self.assertFalse(sent.fulfilment_send_queued)
+        self.assertFalse(busy.carrier_tracking_ref)
+        self.assertTrue(busy.fulfilment_send_queued)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+
+    def test_background_queue_keeps_locked_deliveries(self):
+        """A queued delivery whose row another transaction holds is not sent
+        by the queue job and stays queued."""
+        sent, locked = self._confirmed_delivery()[1], self._confirmed_delivery()[1]
+        (sent | locked).write(
+            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
+        )
+        Carrier = self.registry["delivery.carrier"]
+        claim = Carrier._fulfilment_claim
+
+        def claim_all_but_locked(carrier, pickings):
+            # Another transaction holds the row of ``locked``.
+            return claim(carrier, pickings - locked)
+
+        with patch.object(Carrier, "_fulfilment_claim", claim_all_but_locked):
+            self.env["delivery.carrier"]._cron_fulfilment_send_queued()
+        self.assertTrue(sent.carrier_tracking_ref)
+        self.assertFalse(sent.fulfilment_send_queued)
+        self.assertFalse(locked.carrier_tracking_ref)
+        self.assertTrue(locked.fulfilment_send_queued)
+
     def test_background_queue_in_batches(self):
         """The queue job sends at most its limit per run and tells the scheduler
         how many remain; the next run sends the rest."""
@@ -524,6 +676,17 @@ class TestGlsShipping(CourierCase, FulfilmentCommon):
         body = self.fake.requests_to("ParcelService.svc/soap")[-1].body.decode()
         start = body.index("CODAmount>") + len("CODAmount>")
         return float(body[start : body.index("<", start)])
+
+    def test_label_503_books_the_awb_label_pending(self):
+        """GLS gives the label with the AWB (PrintLabels): it is attached at
+        once and no label is left pending."""
+        _order, picking = self._confirmed_delivery()
+        self.fake.fail_next("label_503")
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(list(self.fake.shipments), [picking.carrier_tracking_ref])
+        picking.invalidate_recordset()
+        self.assertTrue(picking.fulfilment_label_id)
+        self.assertFalse(picking.fulfilment_label_pending)
 
     def test_cancel_uses_the_parcel_id_kept_with_the_awb(self):
         """GLS deletes a parcel by its ParcelId: the one that came with the AWB

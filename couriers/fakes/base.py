@@ -3,9 +3,11 @@
 import io
 import json
 import secrets
+import socket
+import struct
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -19,12 +21,26 @@ from reportlab.pdfgen import canvas
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 FAULT_MODES = (
+    # The next call: answered after the client's timeout, the work done.
     "timeout_after_create",
+    # The next call: the shipment is created, then a gateway answers 5xx.
+    "http_5xx_after_create",
+    # The next call: the shipment is created, then the connection is reset
+    # without an answer.
+    "reset_after_create",
+    # The next call: answered after the client's timeout, nothing done.
     "timeout",
+    # The next call: 500, nothing done.
     "http_500",
+    # The next creation: refused inside a 200 answer.
     "error_in_200",
+    # Every token issued so far expires now.
     "expire_token",
+    # The next label request: 503, the AWB untouched.
+    "label_503",
 )
+# What a route returns to have the connection reset instead of answered.
+RESET = (None, {}, b"")
 
 
 def render_label(courier, awb, recipient, cod=0.0, label_format="A4", reference=""):
@@ -99,7 +115,10 @@ class FakeCourierServer:
         self.events = {}
         self.cancelled = set()
         self.login_count = 0
+        # The courier's clock (aware), which dates the AWBs it creates.
+        self.clock = lambda: datetime.now(timezone.utc)
         self._faults = []
+        self._label_faults = []
         self._lock = threading.Lock()
         self._counter = 0
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
@@ -134,11 +153,13 @@ class FakeCourierServer:
         """Forget shipments, events, requests and pending faults."""
         with self._lock:
             self._faults.clear()
+            self._label_faults.clear()
         self.requests.clear()
         self.shipments.clear()
         self.events.clear()
         self.cancelled.clear()
         self.latency = 0.0
+        self.clock = lambda: datetime.now(timezone.utc)
 
     def fail_next(self, mode, count=1):
         if mode not in FAULT_MODES:
@@ -147,7 +168,14 @@ class FakeCourierServer:
             self.tokens.clear()
             return
         with self._lock:
-            self._faults.extend([mode] * count)
+            if mode == "label_503":
+                self._label_faults.extend([mode] * count)
+            else:
+                self._faults.extend([mode] * count)
+
+    def local_now(self):
+        """The courier's wall-clock time: Bucharest, naive, as couriers write it."""
+        return self.clock().astimezone(BUCHAREST).replace(tzinfo=None, microsecond=0)
 
     def add_event(self, awb, code, description="", location="", when=None):
         self.events.setdefault(awb, []).append(
@@ -155,8 +183,7 @@ class FakeCourierServer:
                 "code": str(code),
                 "description": description,
                 "location": location,
-                "when": when
-                or datetime.now(BUCHAREST).replace(tzinfo=None, microsecond=0),
+                "when": when or self.local_now(),
             }
         )
 
@@ -178,6 +205,39 @@ class FakeCourierServer:
     def take_fault(self):
         with self._lock:
             return self._faults.pop(0) if self._faults else None
+
+    def take_label_fault(self):
+        with self._lock:
+            return self._label_faults.pop(0) if self._label_faults else None
+
+    def after_create(self, fault, reply):
+        """The answer to a creation request once the shipment exists, as the
+        pending ``fault`` has it: late, replaced by a gateway's 5xx, or never
+        sent (connection reset)."""
+        if fault == "timeout_after_create":
+            self.sleep_past_timeout()
+        if fault == "http_5xx_after_create":
+            return self.gateway_error()
+        if fault == "reset_after_create":
+            return RESET
+        return reply
+
+    def gateway_error(self):
+        """What the courier's gateway answers when the service behind it took
+        too long: the work may be done all the same."""
+        return (
+            504,
+            {"Content-Type": "text/html"},
+            b"<html><body>504 Gateway Time-out</body></html>",
+        )
+
+    def label_unavailable(self):
+        """A label request refused for a while, the AWB untouched."""
+        return (
+            503,
+            {"Content-Type": "text/html"},
+            b"<html><body>503 Service Unavailable</body></html>",
+        )
 
     def sleep_past_timeout(self):
         time.sleep(self.timeout_sleep)
@@ -223,6 +283,13 @@ class FakeCourierServer:
                     status, headers, payload = server.json_reply(
                         500, {"message": str(exc)}
                     )
+                if status is None:
+                    # Reset: the peer gets RST, no answer at all.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
                 try:
                     self.send_response(status)
                     for key, value in headers.items():

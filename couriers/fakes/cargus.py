@@ -1,4 +1,14 @@
-"""Fake Urgent Cargus server (Azure API Management front)."""
+"""Fake Urgent Cargus server (Azure API Management front).
+
+Written from Cargus's public clients: the PrestaShop modules
+(``quarkcomro/ps_cargus``, ``cargus-ecomm/Prestashop``) and the Magento 2
+module (``liquidlab-agency/magento2-urgent-cargus``). ``Awbs/WithGetAwb``
+answers a JSON array holding the created AWB (``$barcode[0]['BarCode']``),
+whose ``ShippingCost`` is an object (``ShippingCost.GrandTotal``); refusals
+are a 4xx with a JSON list of texts. AWBs are found again by date with
+``Awbs/GetByDate`` (dates ``mm-dd-yyyy``, ``pageNumber``/``itemsPerPage``)
+or by number with ``Awbs?barCode=``, as Cargus's API documentation lists them.
+"""
 
 import base64
 import json
@@ -38,8 +48,12 @@ class FakeCargus(FakeCourierServer):
             return 500, {"Content-Type": "text/plain"}, b"Internal server error"
         if request.method == "POST" and request.path == "/Awbs/WithGetAwb":
             return self._create(request, fault)
-        if request.method == "GET" and request.path == "/Awbs/GetByCustomString":
-            return self._find(request)
+        if request.method == "GET" and request.path == "/Awbs/GetByDate":
+            return self._by_date(request)
+        if request.method == "GET" and request.path == "/Awbs":
+            awb = request.arg("barCode")
+            found = self.shipments.get(awb)
+            return self.json_reply(200, [self._awb(found)] if found else [])
         if request.method == "GET" and request.path == "/AwbDocuments":
             return self._label(request)
         if request.method == "GET" and request.path == "/AwbTrace/WithRedirect":
@@ -54,23 +68,36 @@ class FakeCargus(FakeCourierServer):
     def _create(self, request, fault):
         body = request.json() or {}
         recipient = body.get("Recipient") or {}
-        problems = []
-        if not recipient.get("LocalityName"):
-            problems.append("Localitatea destinatarului este obligatorie")
         if fault == "error_in_200":
-            # Cargus sometimes answers 200 with a list of validation texts.
+            # Cargus may answer 200 with texts instead of the AWB.
             return self.json_reply(200, ["Codul postal nu corespunde localitatii"])
-        if problems:
-            return self.json_reply(400, problems)
+        if not recipient.get("LocalityName"):
+            return self.json_reply(
+                400, ["The recipient's locality could not be matched!"]
+            )
         awb = "10" + self.next_number("0")
-        cost = round(12 + 1.8 * float(body.get("TotalWeight") or 1), 2)
+        weight = float(body.get("TotalWeight") or 1)
+        subtotal = round(10 + 1.5 * weight, 2)
+        tax = round(subtotal * 0.19, 2)
         self.shipments[awb] = {
             "awb": awb,
             "reference": body.get("CustomString"),
             "cod": float(body.get("CashRepayment") or 0)
             + float(body.get("BankRepayment") or 0),
-            "cost": cost,
-            "created": datetime.now(),
+            "cost": {
+                "BaseCost": subtotal,
+                "ExtraKmCost": 0.0,
+                "WeightCost": subtotal,
+                "InsuranceCost": 0.0,
+                "SpecialCost": 0.0,
+                "RepaymentCost": 0.0,
+                "Subtotal": subtotal,
+                "Tax": tax,
+                "GrandTotal": round(subtotal + tax, 2),
+            },
+            "body": body,
+            # Cargus's dates are Bucharest wall-clock time.
+            "created": self.local_now(),
             "recipient": [
                 recipient.get("Name"),
                 recipient.get("AddressText"),
@@ -79,33 +106,44 @@ class FakeCargus(FakeCourierServer):
                 recipient.get("PhoneNumber"),
             ],
         }
-        if fault == "timeout_after_create":
-            self.sleep_past_timeout()
-        return self.json_reply(
-            200,
-            {
-                "BarCode": awb,
-                "ShippingCost": cost,
-                "CustomString": body.get("CustomString"),
-            },
+        return self.after_create(
+            fault, self.json_reply(200, [self._awb(self.shipments[awb])])
         )
 
-    def _find(self, request):
-        reference = request.arg("customString")
-        return self.json_reply(
-            200,
-            [
-                {
-                    "BarCode": s["awb"],
-                    "CustomString": s["reference"],
-                    "ShippingCost": s["cost"],
-                }
-                for s in self.shipments.values()
-                if s["reference"] == reference and s["awb"] not in self.cancelled
-            ],
-        )
+    def _awb(self, shipment):
+        """An AWB as Cargus describes it (creation answer, lists, details)."""
+        body = shipment["body"]
+        return {
+            "BarCode": shipment["awb"],
+            "CustomString": shipment["reference"],
+            "ShippingCost": shipment["cost"],
+            "Status": "Anulat" if shipment["awb"] in self.cancelled else "Tiparit",
+            "Parcels": body.get("Parcels"),
+            "Envelopes": body.get("Envelopes"),
+            "TotalWeight": body.get("TotalWeight"),
+            "DeclaredValue": body.get("DeclaredValue"),
+            "CashRepayment": body.get("CashRepayment"),
+            "BankRepayment": body.get("BankRepayment"),
+            "Recipient": body.get("Recipient"),
+            "ReturnCode": None,
+            "ReturnAwb": None,
+        }
+
+    def _by_date(self, request):
+        start = datetime.strptime(request.arg("FromDate"), "%m-%d-%Y").date()
+        end = datetime.strptime(request.arg("ToDate"), "%m-%d-%Y").date()
+        page = max(int(request.arg("pageNumber") or 1), 1)
+        per_page = max(int(request.arg("itemsPerPage") or 100), 1)
+        dated = [
+            self._awb(shipment)
+            for shipment in self.shipments.values()
+            if start <= shipment["created"].date() <= end
+        ]
+        return self.json_reply(200, dated[(page - 1) * per_page : page * per_page])
 
     def _label(self, request):
+        if self.take_label_fault():
+            return self.label_unavailable()
         codes = json.loads(request.arg("barCodes", "[]"))
         shipment = self.shipments.get(codes[0]) if codes else None
         if not shipment:

@@ -1,8 +1,15 @@
-"""Fake FAN Courier REST v2 server."""
+"""Fake FAN Courier REST v2 server.
 
-from datetime import datetime
+Written from FAN's public clients (``shusaura85/fancourier-api``): AWBs are
+dated in Bucharest time, the AWB list (``reports/awb``) gives at most 100 AWBs
+per page with ``total``/``perPage``/``currentPage`` and the price as
+``info.cost``; a refused shipment is an item with ``awbNumber: null`` and
+``errors`` inside a 200.
+"""
 
 from .base import FakeCourierServer, render_label
+
+LIST_PAGE_MAX = 100  # FAN caps perPage at 100 whatever is asked
 
 
 class FakeFanCourier(FakeCourierServer):
@@ -80,7 +87,8 @@ class FakeFanCourier(FakeCourierServer):
                 "reference": info.get("costCenter"),
                 "cod": float(info.get("cod") or 0),
                 "tariff": tariff,
-                "created": datetime.now(),
+                # FAN dates its AWBs in Bucharest time.
+                "created": self.local_now(),
                 "recipient": [
                     recipient.get("name"),
                     f"{address.get('street', '')} {address.get('streetNo', '')}",
@@ -97,11 +105,11 @@ class FakeFanCourier(FakeCourierServer):
                     "errors": None,
                 }
             )
-        if fault == "timeout_after_create":
-            self.sleep_past_timeout()
-        return self.json_reply(200, {"response": answers})
+        return self.after_create(fault, self.json_reply(200, {"response": answers}))
 
     def _label(self, request):
+        if self.take_label_fault():
+            return self.label_unavailable()
         awbs = request.query.get("awbs[]") or []
         shipment = self.shipments.get(awbs[0]) if awbs else None
         if not shipment:
@@ -137,19 +145,37 @@ class FakeFanCourier(FakeCourierServer):
 
     def _list(self, request):
         day = request.arg("date")
+        per_page = min(int(request.arg("perPage") or LIST_PAGE_MAX), LIST_PAGE_MAX)
+        page = max(int(request.arg("page") or 1), 1)
+        dated = [
+            shipment
+            for shipment in self.shipments.values()
+            if shipment["created"].date().isoformat() == day
+            and shipment["awb"] not in self.cancelled
+        ]
         data = [
             {
                 "info": {
                     "awbNumber": int(shipment["awb"]),
                     "costCenter": shipment["reference"],
-                    "tariff": shipment["tariff"],
+                    "cost": shipment["tariff"],
+                    "cod": shipment["cod"],
+                    "currency": "LEI",
+                    "date": shipment["created"].strftime("%Y-%m-%d %H:%M:%S"),
                 }
             }
-            for shipment in self.shipments.values()
-            if shipment["created"].date().isoformat() == day
-            and shipment["awb"] not in self.cancelled
+            for shipment in dated[(page - 1) * per_page : page * per_page]
         ]
-        return self.json_reply(200, {"status": "success", "data": data})
+        return self.json_reply(
+            200,
+            {
+                "status": "success",
+                "data": data,
+                "total": len(dated),
+                "perPage": per_page,
+                "currentPage": page,
+            },
+        )
 
     def _cancel(self, request):
         awb = request.arg("awb")

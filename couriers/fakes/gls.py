@@ -3,7 +3,6 @@
 import base64
 import hashlib
 import os
-from datetime import datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -60,7 +59,10 @@ class FakeGls(FakeCourierServer):
         handler = getattr(self, f"_op_{action}", None)
         if not handler:
             return 500, {"Content-Type": "text/plain"}, b"Unknown SOAPAction."
-        return self._reply(action, handler(body, fault))
+        reply = self._reply(action, handler(body, fault))
+        if action == "PrintLabels":
+            return self.after_create(fault, reply)
+        return reply
 
     # -- operations --------------------------------------------------------
 
@@ -83,7 +85,7 @@ class FakeGls(FakeCourierServer):
             "parcel_id": parcel_id,
             "reference": reference,
             "cod": cod,
-            "created": datetime.now(),
+            "created": self.local_now(),
             "recipient": [
                 _text(address, "Name"),
                 f"{_text(address, 'Street')} {_text(address, 'HouseNumber')}",
@@ -99,8 +101,6 @@ class FakeGls(FakeCourierServer):
             label_format,
             reference,
         )
-        if fault == "timeout_after_create":
-            self.sleep_past_timeout()
         return (
             f"<d:Labels>{base64.b64encode(pdf).decode()}</d:Labels>"
             "<d:PrintLabelsErrorList/>"

@@ -90,7 +90,7 @@ class FakeSameday(FakeCourierServer):
             "reference": form.get("clientInternalReference"),
             "cod": float(form.get("cashOnDelivery") or 0),
             "cost": cost,
-            "created": datetime.now(BUCHAREST).replace(tzinfo=None, microsecond=0),
+            "created": self.local_now(),
             "recipient": [
                 form.get("awbRecipient[name]"),
                 form.get("awbRecipient[address]"),
@@ -103,18 +103,21 @@ class FakeSameday(FakeCourierServer):
             ],
         }
         self.add_event(awb, "1", STATUS_LABELS["1"], "", self.shipments[awb]["created"])
-        if fault == "timeout_after_create":
-            self.sleep_past_timeout()
-        return self.json_reply(
-            201,
-            {
-                "awbNumber": awb,
-                "awbCost": cost,
-                "parcels": [{"position": 1, "awbNumber": f"{awb}001"}],
-            },
+        return self.after_create(
+            fault,
+            self.json_reply(
+                201,
+                {
+                    "awbNumber": awb,
+                    "awbCost": cost,
+                    "parcels": [{"position": 1, "awbNumber": f"{awb}001"}],
+                },
+            ),
         )
 
     def _label(self, awb, size):
+        if self.take_label_fault():
+            return self.label_unavailable()
         shipment = self.shipments.get(awb)
         if not shipment:
             return self.json_reply(404, {"code": 404, "message": "Awb not found"})
@@ -185,7 +188,18 @@ class FakeSameday(FakeCourierServer):
                             "awbCost": shipment["cost"],
                         }
                     )
-        return self.json_reply(200, {"data": data, "pages": 1, "currentPage": 1})
+        # Paginated as the official SDK reads it (total, currentPage, pages,
+        # perPage); the lookup fields (reference, cost) are not in the SDK.
+        return self.json_reply(
+            200,
+            {
+                "data": data,
+                "total": len(data),
+                "currentPage": 1,
+                "pages": 1,
+                "perPage": max(len(data), 1),
+            },
+        )
 
     def _cancel(self, awb):
         if awb not in self.shipments:

@@ -8,6 +8,7 @@ addon's ``tests/test_courier_clients.py`` under Odoo's test runner and pytest.
 import base64
 import hashlib
 import json
+import socket
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
@@ -106,14 +107,20 @@ class CourierContract:
     # -- scenarios ---------------------------------------------------------
 
     def test_create_with_cod_and_label(self):
-        """A shipment with cash on delivery gets an AWB, a price and a PDF label."""
+        """A shipment with cash on delivery gets an AWB, its price and a PDF
+        label (given with the AWB, or asked for on its own)."""
         result = self.client.create_shipment(self.request(cod=312.5))
         self.assertTrue(result.awb)
         self.assertIn(result.awb, self.fake.shipments)
         self.assertEqual(self.sent_cod(), 312.5)
-        self.assertTrue(result.label.startswith(b"%PDF-"))
-        self.assertIn(b"%%EOF", result.label[-64:])
+        if self.priced:
+            self.assertGreater(result.price, 0)
+        label = result.label or self.client.get_label(result.awb, "A6")
+        self.assertTrue(label.startswith(b"%PDF-"))
+        self.assertIn(b"%%EOF", label[-64:])
         self.assertTrue(result.tracking_url)
+
+    priced = True  # the courier gives the AWB's price with it
 
     def test_tracking_events_parsed(self):
         """Tracking returns the courier's raw codes with aware UTC times."""
@@ -228,16 +235,161 @@ class CourierContract:
             self.assertTrue(outcome.result.label.startswith(b"%PDF-"))
 
     def test_exchanges_recorded_without_secrets(self):
-        """Every exchange is reported, with the password redacted."""
+        """Every exchange is reported, without the password nor the token the
+        login answered, in what was sent and in what was received."""
         self.client.create_shipment(self.request())
         self.assertTrue(self.exchanges)
-        password = self.credentials["password"]
-        for _method, _url, sent, _status, _received, duration in self.exchanges:
-            self.assertNotIn(f'"{password}"', sent)
+        secrets = [self.credentials["password"]]
+        if self.uses_tokens:
+            token = self.client.token_store.get()[0]
+            self.assertTrue(token)
+            secrets.append(token)
+        for _method, _url, sent, _status, received, duration in self.exchanges:
+            for secret in secrets:
+                self.assertNotIn(secret, sent)
+                self.assertNotIn(secret, received)
             self.assertGreaterEqual(duration, 0)
 
+    # -- faults after the creation request left -----------------------------
 
-class FanCourierContract(CourierContract):
+    def job(self, reference, previous=None, client=None):
+        """A job for ``reference`` planned after ``previous``."""
+        return ShipmentJob(
+            delivery_id=1,
+            request=self.request(reference),
+            plan=Plan.after(previous, datetime.now(timezone.utc), self.timeout),
+            client=client or self.make_client(),
+        )
+
+    def unanswered(self, outcome):
+        """The attempt record of ``outcome``'s job, old enough to be retried."""
+        return PreviousAttempt(
+            state=UNKNOWN,
+            idempotency_key=outcome.job.plan.idempotency_key,
+            attempted_at=datetime.now(timezone.utc)
+            - timedelta(seconds=2 * self.timeout + 11),
+        )
+
+    def assert_one_awb_after(self, mode, client=None):
+        """The courier creates the shipment but the answer is lost as ``mode``
+        has it: the attempt is uncertain, and the next one adopts that AWB."""
+        self.fake.fail_next(mode)
+        first = send(self.job("WH/OUT/00500", client=client))
+        self.assertFalse(first.ok)
+        self.assertTrue(first.uncertain, first.error.message)
+        self.assertEqual(len(self.fake.shipments), 1)
+        created = next(iter(self.fake.shipments))
+        second = send(self.job("WH/OUT/00500", self.unanswered(first)))
+        self.assertTrue(second.ok, second.error and second.error.message)
+        self.assertTrue(second.recovered)
+        self.assertEqual(second.result.awb, created)
+        self.assertEqual(list(self.fake.shipments), [created])
+
+    def test_create_then_5xx_gives_one_awb(self):
+        """A 5xx answered after the shipment was created is not a refusal: the
+        next attempt finds that AWB and creates none."""
+        self.client.find_shipment("warm-up")  # log in first
+        self.assert_one_awb_after("http_5xx_after_create")
+
+    def test_create_then_reset_gives_one_awb(self):
+        """A connection reset after the request was received and the shipment
+        created is not a refusal: the next attempt finds that AWB."""
+        self.client.find_shipment("warm-up")
+        self.assert_one_awb_after("reset_after_create")
+
+    def test_timeout_gives_one_awb(self):
+        """No answer in time while the courier created the shipment: the next
+        attempt finds that AWB."""
+        impatient = self.make_client(timeout=self.short_timeout)
+        impatient.find_shipment("warm-up")
+        self.assert_one_awb_after("timeout_after_create", client=impatient)
+
+    def test_label_503_keeps_the_awb(self):
+        """The label failing after the AWB was created leaves the AWB known and
+        the label pending; asked again on its own, the label comes, and there
+        is still one AWB."""
+        self.fake.fail_next("label_503")
+        answers = []
+        outcome = send(self.job("WH/OUT/00501"), on_answer=answers.append)
+        self.assertTrue(outcome.ok)
+        self.assertEqual(
+            [answer.result.awb for answer in answers], [outcome.result.awb]
+        )
+        self.assertIsNone(outcome.result.label)
+        self.assertTrue(outcome.label_error)
+        self.assertEqual(list(self.fake.shipments), [outcome.result.awb])
+        label = self.client.get_label(outcome.result.awb, "A4")
+        self.assertTrue(label.startswith(b"%PDF-"))
+        self.assertEqual(len(self.fake.shipments), 1)
+
+    def test_unreachable_courier_is_a_clear_failure(self):
+        """When no connection can be opened nothing reached the courier: the
+        error is not uncertain, the next attempt may create at once."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+        client = self.client_class(closed_url, self.credentials, timeout=self.timeout)
+        outcome = send(self.job("WH/OUT/00502", client=client))
+        self.assertFalse(outcome.ok)
+        self.assertFalse(outcome.uncertain)
+
+    def test_failed_lookup_creates_nothing(self):
+        """After an uncertain attempt, a lookup the courier fails leaves the
+        delivery uncertain and creates nothing."""
+        self.client.find_shipment("warm-up")
+        self.fake.fail_next("http_500")
+        previous = PreviousAttempt(
+            state=UNKNOWN,
+            idempotency_key="key-503",
+            attempted_at=datetime.now(timezone.utc)
+            - timedelta(seconds=2 * self.timeout + 11),
+        )
+        outcome = send(self.job("WH/OUT/00503", previous))
+        self.assertFalse(outcome.ok)
+        self.assertTrue(outcome.uncertain)
+        self.assertFalse(self.fake.shipments)
+
+    def test_adopted_awb_keeps_its_price(self):
+        """A shipment found again by reference comes with the price the
+        courier charged for it."""
+        created = self.client.create_shipment(self.request("WH/OUT/00504"))
+        found = self.client.find_shipment(
+            "WH/OUT/00504",
+            created_after=datetime.now(timezone.utc) - timedelta(minutes=5),
+        )
+        self.assertEqual(found.awb, created.awb)
+        self.assertEqual(found.price, created.price)
+
+
+class PagedLookupContract:
+    """Couriers whose lookup reads a list of the day's AWBs, page by page, in
+    Bucharest days."""
+
+    def test_lookup_reads_every_page(self):
+        """The shipment is found even when the day's list runs over several
+        pages (at most 100 AWBs each)."""
+        started = datetime.now(timezone.utc) - timedelta(minutes=5)
+        for index in range(150):
+            self.client.create_shipment(self.request(f"WH/OUT/OTHER{index}"))
+        created = self.client.create_shipment(self.request("WH/OUT/00600"))
+        found = self.client.find_shipment("WH/OUT/00600", created_after=started)
+        self.assertIsNotNone(found)
+        self.assertEqual(found.awb, created.awb)
+
+    def test_lookup_in_the_bucharest_evening(self):
+        """A shipment created at 23:14 UTC in winter is dated the next day in
+        Bucharest: the lookup asks for that day and finds it."""
+        self.fake.clock = lambda: datetime(2026, 1, 15, 23, 14, tzinfo=timezone.utc)
+        created = self.client.create_shipment(self.request("WH/OUT/00601"))
+        found = self.client.find_shipment(
+            "WH/OUT/00601",
+            created_after=datetime(2026, 1, 15, 23, 4, tzinfo=timezone.utc),
+        )
+        self.assertIsNotNone(found)
+        self.assertEqual(found.awb, created.awb)
+
+
+class FanCourierContract(PagedLookupContract, CourierContract):
     client_class = FanCourierClient
     fake_class = FakeFanCourier
     credentials = {"username": "demo", "password": "demo-pass", "client_id": "7032158"}
@@ -273,7 +425,7 @@ class SamedayContract(CourierContract):
         self.assertIn(("4", awb), [(event.code, event.awb) for event in events])
 
 
-class CargusContract(CourierContract):
+class CargusContract(PagedLookupContract, CourierContract):
     client_class = CargusClient
     fake_class = FakeCargus
     credentials = {
@@ -294,6 +446,29 @@ class CargusContract(CourierContract):
         awb = self.client.create_shipment(self.request()).awb
         self.assertTrue(self.client.get_label(awb, "A4").startswith(b"%PDF-"))
 
+    def test_created_awb_read_from_the_array(self):
+        """Awbs/WithGetAwb answers an array holding the AWB, whose ShippingCost
+        is an object: the AWB and its grand total are read from them."""
+        result = self.client.create_shipment(self.request())
+        answer = self.fake.shipments[result.awb]
+        self.assertEqual(result.price, answer["cost"]["GrandTotal"])
+
+    def test_refusal_texts(self):
+        """A refusal (4xx with Cargus's texts) is a clear failure with its text."""
+        request = self.request()
+        request.recipient.city = ""
+        outcome = send(
+            ShipmentJob(
+                delivery_id=1,
+                request=request,
+                plan=Plan.after(None, datetime.now(timezone.utc), self.timeout),
+                client=self.client,
+            )
+        )
+        self.assertFalse(outcome.uncertain)
+        self.assertIn("locality", outcome.error.message)
+        self.assertFalse(self.fake.shipments)
+
 
 class GlsContract(CourierContract):
     client_class = GlsClient
@@ -312,6 +487,22 @@ class GlsContract(CourierContract):
         return float(body[start : body.index("<", start)])
 
     labels_again = False  # GLS prints a label once
+    priced = False  # GLS gives no price with the AWB
+
+    def test_label_503_keeps_the_awb(self):
+        """GLS gives the label in the same answer as the AWB (PrintLabels): no
+        label call follows that could fail on its own."""
+        self.fake.fail_next("label_503")
+        outcome = send(self.job("WH/OUT/00501"))
+        self.assertTrue(outcome.ok)
+        self.assertTrue(outcome.result.label.startswith(b"%PDF-"))
+        actions = [
+            request.headers.get("SOAPAction", "").strip('"').rsplit("/", 1)[-1]
+            for request in self.fake.requests
+            if request.method == "POST"
+        ]
+        self.assertEqual(actions, ["PrintLabels"])
+        self.assertEqual(list(self.fake.shipments), [outcome.result.awb])
 
     def test_cancel_with_the_parcel_id_of_the_awb(self):
         """The ParcelId returned with the AWB cancels the parcel, in one call."""
@@ -386,9 +577,12 @@ class ShipmentPlanContract:
         with self.assertRaises(ShipmentInFlight):
             Plan.after(self.previous(SENDING, seconds_ago=5), self.now, self.timeout)
 
-    def test_kept_answer_needs_the_label(self):
-        """Only an answer with its label is booked without calling the courier."""
+    def test_kept_answer_booked_without_its_label(self):
+        """An answer with its AWB is booked without calling the courier, label
+        or not (a missing label is fetched on its own); an attempt without an
+        AWB is not."""
         previous = self.previous(SENT, awb="2000123")
-        self.assertFalse(previous.answer_kept)
+        self.assertTrue(previous.answer_kept)
         previous.result.label = b"%PDF-1.4"
         self.assertTrue(previous.answer_kept)
+        self.assertFalse(self.previous(UNKNOWN).answer_kept)
