@@ -29,3 +29,7 @@ from . import test_warranty_claim
 from . import test_warranty_portal
 from . import test_payment_euplatesc
 from . import test_payment_netopia
+from . import test_payment_queue
+from . import test_new_order_alert
+from . import test_payment_cod_checkout
+from . import test_company_checkout
