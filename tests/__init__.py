@@ -33,3 +33,4 @@ from . import test_payment_queue
 from . import test_new_order_alert
 from . import test_payment_cod_checkout
 from . import test_company_checkout
+from . import test_checkout_tours

@@ -35,8 +35,12 @@ class ShopCheckoutCase(HttpCase):
                 "website_published": True,
             }
         )
-        shipping = cls.env["product.product"].create(
-            {"name": "Shipping", "type": "service", "taxes_id": [Command.clear()]}
+        # A carrier's fixed price is its product's price: one product each.
+        shipping, locker_shipping = cls.env["product.product"].create(
+            [
+                {"name": name, "type": "service", "taxes_id": [Command.clear()]}
+                for name in ("Courier shipping", "Locker shipping")
+            ]
         )
         cls.courier = cls.env["delivery.carrier"].create(
             {
@@ -54,7 +58,7 @@ class ShopCheckoutCase(HttpCase):
                 "name": "Parcel locker",
                 "delivery_type": "fixed",
                 "fixed_price": 10.0,
-                "product_id": shipping.id,
+                "product_id": locker_shipping.id,
                 "website_published": True,
                 "sequence": 2,
             }

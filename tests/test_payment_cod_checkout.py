@@ -37,8 +37,9 @@ class TestCashOnDeliveryCheckout(ShopCheckoutCase):
         self.assertEqual(order.carrier_id, self.courier)
         self.assertEqual(self._payment_options(), {"cash_on_delivery", "card"})
 
-        total = order.amount_total  # goods and delivery
-        expected_fee = round(min(max(10.0 + total / 100.0, 12.0), 30.0), 2)
+        total = order.amount_total
+        self.assertAlmostEqual(total, 220.0, places=2, msg="200 + 20 delivery")
+        expected_fee = 12.20  # 10 + 1% of 220, within [12, 30]
         summary = self._pick_method(self.cod_method)
         fee = self._fee_lines(order)
         self.assertEqual(len(fee), 1)
