@@ -53,8 +53,9 @@ class FulfilmentPaymentPolicy(models.Model):
         string="Delay Unit",
         default="business_days",
         required=True,
-        help="Hours for instant methods (cards), business days (Monday to Friday) "
-        "for bank transfers and cheques.",
+        help="Hours for instant methods (cards), business days for bank transfers "
+        "and cheques: the working days of the company's working calendar, its "
+        "public holidays excluded.",
     )
     is_offline = fields.Boolean(
         string="Offline Payment",

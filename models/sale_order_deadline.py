@@ -45,6 +45,7 @@ class SaleOrder(models.Model):
         "fulfilment_payment_policy_id.payment_delay",
         "fulfilment_payment_policy_id.payment_delay_unit",
         "fulfilment_payment_policy_id.is_cash_on_delivery",
+        "fulfilment_cash_on_delivery",
     )
     def _compute_payment_deadline(self):
         working_days = {}
@@ -60,6 +61,8 @@ class SaleOrder(models.Model):
                 or not order.date_order
                 or not policy.payment_delay
                 or policy.is_cash_on_delivery
+                # Paid to the courier on delivery: no deadline before it.
+                or order.fulfilment_cash_on_delivery
             ):
                 order.payment_deadline = False
             elif policy.payment_delay_unit == "hours":

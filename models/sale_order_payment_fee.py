@@ -51,8 +51,15 @@ class SaleOrder(models.Model):
             fee_lines = order.order_line.filtered("is_payment_fee")
             policy = order.fulfilment_payment_policy_id
             product = policy.customer_fee_product_id
+            goods = order.order_line.filtered(
+                lambda line: (
+                    not line.is_payment_fee
+                    and not line.is_delivery
+                    and not line.display_type
+                )
+            )
             amount = 0.0
-            if product:
+            if product and goods:
                 company = order.company_id
                 date = order.date_order or fields.Date.context_today(order)
                 total = order.amount_total - sum(fee_lines.mapped("price_total"))
@@ -125,7 +132,10 @@ class SaleOrder(models.Model):
 
     def _recompute_prices(self):
         result = super()._recompute_prices()
-        self._fulfilment_update_payment_fee()
+        # New prices, new total: the fee already charged follows it.
+        self.filtered(
+            lambda order: order.order_line.filtered("is_payment_fee")
+        )._fulfilment_update_payment_fee()
         return result
 
     def _cart_update(self, *args, **kwargs):

@@ -81,7 +81,14 @@ class TestCashOnDeliveryCheckout(ShopCheckoutCase):
         self.assertEqual(transaction.state, "pending")
         self.assertEqual(transaction.provider_id, self.cod_provider)
         self.assertEqual(len(self._fee_lines(order)), 1)
+        confirmation = order.message_ids.filtered(
+            lambda message: order.name in (message.subject or "")
+        )
+        self.assertEqual(len(confirmation), 1, "the order confirmation is e-mailed")
+        self.assertIn(order.partner_id, confirmation.partner_ids)
+        self.assertIn("Cash on delivery fee", confirmation.body)
         self.assertTrue(order.fulfilment_cash_on_delivery)
+        self.assertFalse(order.payment_deadline, "paid on delivery")
         self.assertEqual(order.fulfilment_payment_method_id, self.cod_method)
         self.assertAlmostEqual(
             order.fulfilment_amount_due, total + expected_fee, places=2
@@ -111,6 +118,12 @@ class TestCashOnDeliveryCheckout(ShopCheckoutCase):
         self.assertEqual(len(fee), 1)
         # 10 + 1% of 2020 = 30.20, capped at 30.
         self.assertAlmostEqual(fee.price_total, 30.0, places=2)
+        goods = order.order_line.filtered(lambda line: line.product_id == self.product)
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json",
+            {"product_id": self.product.id, "line_id": goods.id, "set_qty": 0},
+        )
+        self.assertFalse(self._fee_lines(order), "an emptied cart owes no fee")
 
     def test_cod_not_offered_when_delivery_does_not_collect(self):
         """With a delivery method that does not collect, cash on delivery is not
