@@ -13,7 +13,9 @@ class FulfilmentCompanyCheckout(WebsiteSale):
         values = super()._prepare_address_form_values(
             order_sudo, partner_sudo, *args, **kwargs
         )
-        if values.get("country") and values["country"].code == "RO":
+        # Romanian shops and customers know the tax id as the CUI.
+        countries = values.get("country") or order_sudo.company_id.country_id
+        if "RO" in countries.mapped("code"):
             values["vat_label"] = request.env._("CUI (tax identification code)")
         return values
 

@@ -21,7 +21,7 @@ class TestCompanyCheckout(ShopCheckoutCase):
         super().setUpClass()
         cls.proforma = cls.env.ref("order_fulfilment.payment_provider_proforma")
         cls.proforma.write({"state": "enabled", "is_published": True})
-        cls.wire_transfer = cls.env.ref("payment_custom.payment_method_wire_transfer")
+        cls.proforma_method = cls.env.ref("order_fulfilment.payment_method_proforma")
 
     def _payment_providers(self):
         page = lxml.html.fromstring(self._payment_page())
@@ -105,7 +105,7 @@ class TestCompanyCheckout(ShopCheckoutCase):
         self.assertIn(self.proforma.id, self._payment_providers())
 
         processing = self._pay(
-            order, self.proforma, self.wire_transfer, order.amount_total
+            order, self.proforma, self.proforma_method, order.amount_total
         )
         form = lxml.html.fromstring(processing["redirect_form_html"])
         fields = {field.get("name"): field.get("value") for field in form.iter("input")}
