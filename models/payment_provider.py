@@ -67,7 +67,11 @@ class PaymentProvider(models.Model):
             **kwargs,
         )
         order = self.env["sale.order"].browse(sale_order_id).exists()
-        if not order._fulfilment_can_collect_cash():
+        # Chosen at checkout only: a confirmed order is not paid on delivery later.
+        if (
+            order.state not in ("draft", "sent")
+            or not order._fulfilment_can_collect_cash()
+        ):
             unfiltered = providers
             providers = providers.filtered(
                 lambda provider: not provider.fulfilment_cash_on_delivery

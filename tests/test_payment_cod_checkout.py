@@ -156,3 +156,22 @@ class TestCashOnDeliveryCheckout(ShopCheckoutCase):
             self._pay(order, self.cod_provider, self.cod_method, without_fee)
         self.env.invalidate_all()
         self.assertFalse(order.transaction_ids)
+
+    def test_cod_offered_at_checkout_only(self):
+        """Cash on delivery is chosen at checkout: a confirmed order paying from
+        the portal is not offered it, even with a collecting courier."""
+        order = self._cart_with_address(self.courier)
+        Provider = self.env["payment.provider"].sudo()
+
+        def offered():
+            return Provider._get_compatible_providers(
+                self.company.id,
+                order.partner_id.id,
+                order.amount_total,
+                currency_id=order.currency_id.id,
+                sale_order_id=order.id,
+            )
+
+        self.assertIn(self.cod_provider, offered())
+        order.action_confirm()
+        self.assertNotIn(self.cod_provider, offered())
