@@ -77,4 +77,5 @@ class TestCheckoutTours(ShopCheckoutCase, BrowserTourCase):
         self.assertEqual(company.name, "Acme Distributie SRL")
         self.assertEqual(company.company_registry, "J12/345/2015")
         order = self.env["sale.order"].search([("partner_invoice_id", "=", company.id)])
-        self.assertEqual(order.order_line.product_id, self.product)
+        goods = order.order_line.filtered(lambda line: not line.is_delivery)
+        self.assertEqual(goods.product_id, self.product)
