@@ -18,8 +18,11 @@
         "sms",
         "payment_custom",
         "barcodes",
+        "resource",
     ],
-    "external_dependencies": {"python": ["requests", "zeep", "qrcode", "PyJWT", "pypdf"]},
+    "external_dependencies": {
+        "python": ["requests", "zeep", "qrcode", "PyJWT", "pypdf", "python-stdnum"]
+    },
     "data": [
         "security/order_fulfilment_security.xml",
         "security/ir.model.access.csv",
@@ -45,6 +48,15 @@
         "views/payment_euplatesc_templates.xml",
         "views/payment_provider_euplatesc_views.xml",
         "data/payment_provider_euplatesc_data.xml",
+        "data/payment_cash_on_delivery_data.xml",
+        "data/payment_queue_data.xml",
+        "data/new_order_alert_data.xml",
+        "views/sale_order_payment_queue_views.xml",
+        "views/res_config_settings_payment_views.xml",
+        "views/delivery_carrier_payment_views.xml",
+        "views/website_sale_payment_fee_templates.xml",
+        "views/website_sale_company_templates.xml",
+        "wizards/fulfilment_mark_paid_views.xml",
         "views/fulfilment_referrer_views.xml",
         "wizards/fulfilment_status_change_views.xml",
         "wizards/fulfilment_audit_wizard_views.xml",
@@ -81,6 +93,10 @@
         "web.assets_backend": [
             "order_fulfilment/static/src/picking_scanner/**/*",
         ],
+        "web.assets_frontend": [
+            "order_fulfilment/static/src/payment_fee/**/*",
+            "order_fulfilment/static/src/company_checkout/**/*",
+        ],
         "web.assets_tests": [
             "order_fulfilment/static/tests/tours/**/*",
         ],
@@ -95,4 +111,5 @@
         "data/demo/fulfilment_warranty_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

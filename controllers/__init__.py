@@ -5,3 +5,5 @@ from . import warranty_portal
 from . import warranty_verification
 from . import payment_euplatesc
 from . import payment_netopia
+from . import company_checkout
+from . import payment_checkout

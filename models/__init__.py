@@ -63,3 +63,14 @@ from . import stock_picking_courier
 from . import stock_picking_printing
 from . import stock_picking_scanner
 from . import website
+from . import delivery_carrier_payment
+from . import res_company_payment
+from . import res_config_settings_payment
+from . import res_partner
+from . import resource_calendar
+from . import sale_order_cash_on_delivery
+from . import sale_order_line_payment_fee
+from . import sale_order_new_order_alert
+from . import sale_order_payment_fee
+from . import sale_order_payment_queue
+from . import sale_order_proforma

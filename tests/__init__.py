@@ -32,3 +32,8 @@ from . import test_payment_euplatesc
 from . import test_payment_netopia
 from . import test_bulk_print
 from . import test_thermal_reports
+from . import test_payment_queue
+from . import test_new_order_alert
+from . import test_payment_cod_checkout
+from . import test_company_checkout
+from . import test_checkout_tours
