@@ -189,7 +189,8 @@ def main():
         )
         env.cr.rollback()
         print(
-            f"job: {counts['runs']} scheduler runs, {counts['flagged']} orders flagged, "
+            f"job: {counts['runs']} scheduler runs, "
+            f"{counts['flagged']} orders flagged, "
             f"{counts['moved']} moved into an overdue status, "
             f"{counts['queued']} customer e-mails queued"
         )
