@@ -18,6 +18,7 @@
         "sms",
         "payment_custom",
         "barcodes",
+        "stock_picking_batch",
     ],
     "external_dependencies": {"python": ["requests", "zeep", "qrcode", "PyJWT", "pypdf"]},
     "data": [
@@ -72,6 +73,8 @@
         "reports/stock_picking_label_report.xml",
         "reports/account_move_thermal_report.xml",
         "reports/fulfilment_rma_thermal_report.xml",
+        "reports/stock_picking_batch_report.xml",
+        "views/stock_picking_batch_views.xml",
         "data/fulfilment_print_data.xml",
         "wizards/fulfilment_bulk_print_views.xml",
         "views/order_fulfilment_menus.xml",

@@ -62,4 +62,6 @@ from . import stock_picking
 from . import stock_picking_courier
 from . import stock_picking_printing
 from . import stock_picking_scanner
+from . import stock_picking_batch
+from . import stock_picking_tote
 from . import website
