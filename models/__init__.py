@@ -43,6 +43,7 @@ from . import res_config_settings
 from . import res_config_settings_printing
 from . import res_users
 from . import sale_order
+from . import sale_order_change_customer
 from . import sale_order_completion
 from . import sale_order_courier
 from . import sale_order_deadline
@@ -51,7 +52,9 @@ from . import sale_order_loss_guard
 from . import sale_order_payment
 from . import sale_order_profit
 from . import sale_order_referrer
+from . import sale_order_repeat
 from . import sale_order_rma
+from . import sale_order_search
 from . import sale_order_warranty
 from . import sale_order_line
 from . import sale_report

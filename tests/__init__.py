@@ -33,3 +33,4 @@ from . import test_payment_netopia
 from . import test_bulk_print
 from . import test_thermal_reports
 from . import test_batch_picking
+from . import test_change_customer
