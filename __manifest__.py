@@ -40,6 +40,7 @@
         "views/sale_portal_templates.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_picking_desk_views.xml",
         "views/payment_provider_views.xml",
         "views/payment_netopia_templates.xml",
         "views/payment_provider_netopia_views.xml",

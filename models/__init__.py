@@ -2,6 +2,7 @@ from . import account_move
 from . import delivery_carrier
 from . import delivery_carrier_shipment
 from . import delivery_carrier_tracking
+from . import delivery_carrier_tracking_health
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
@@ -25,6 +26,7 @@ from . import fulfilment_warranty
 from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
+from . import ir_cron
 from . import report_fulfilment_order_warranty
 from . import report_paperformat
 from . import ir_http
@@ -63,6 +65,7 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import stock_picking_courier
+from . import stock_picking_courier_queue
 from . import stock_picking_printing
 from . import stock_picking_scanner
 from . import stock_picking_batch

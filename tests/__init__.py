@@ -34,3 +34,5 @@ from . import test_bulk_print
 from . import test_thermal_reports
 from . import test_batch_picking
 from . import test_change_customer
+from . import test_order_desk
+from . import test_order_desk_tour
