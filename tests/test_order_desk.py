@@ -166,10 +166,23 @@ class TestDeskNotifications(SmsGatewayCase, FulfilmentCommon):
         self.assertEqual(hint[0].get("invisible"), "notifies_customer")
         self.assertIn("Customers are not told", "".join(hint[0].itertext()))
 
+    def _enter_tracking(self, order, user, **values):
+        action = order.with_user(user).action_fulfilment_manual_tracking()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        wizard.tracking_ref = f"LC-{order.id}"
+        for name, value in values.items():
+            setattr(wizard, name, value)
+        wizard.save().action_confirm()
+
     def test_staff_are_not_flooded(self):
-        """Two staff members work ten orders (validate deliveries, change
-        statuses that text the customer, enter tracking numbers): the customers
-        get their messages, the staff get no copy and follow no order."""
+        """Two staff members work ten orders (validate deliveries, complete one,
+        change statuses that text the customer, enter tracking numbers, text a
+        tracking number themselves): the customers get their messages, the
+        staff get no copy and follow no order."""
         orders = self.env["sale.order"]
         for _index in range(10):
             order = self._create_order(carrier_id=self.carrier.id)
@@ -177,19 +190,16 @@ class TestDeskNotifications(SmsGatewayCase, FulfilmentCommon):
             orders |= order
         for order in orders[:5]:
             self._deliver(order, user=self.operator)
+        orders[0].with_user(self.operator).action_fulfilment_complete()
+        self.assertTrue(orders[0].fulfilment_completed_date)
+        # Already on its way: the wizard texts the number itself.
+        self._enter_tracking(orders[1], self.clerk, notify_sms=True)
         for order in orders[5:8]:
             order.with_user(self.clerk)._fulfilment_set_status(
                 self.status_delivery_issue
             )
         for order in orders[8:]:
-            action = order.with_user(self.clerk).action_fulfilment_manual_tracking()
-            wizard = Form(
-                self.env[action["res_model"]]
-                .with_user(self.clerk)
-                .with_context(**action["context"])
-            )
-            wizard.tracking_ref = f"LC-{order.id}"
-            wizard.save().action_confirm()
+            self._enter_tracking(order, self.clerk)
         self._send_queued_sms()
         staff = (self.operator | self.clerk).partner_id
         self.assertFalse(orders.message_partner_ids & staff)
@@ -200,7 +210,9 @@ class TestDeskNotifications(SmsGatewayCase, FulfilmentCommon):
             mails.filtered(lambda mail: self.customer in mail.recipient_ids)
         )
         self.assertFalse(mails.filtered(lambda mail: mail.recipient_ids & staff))
-        self.assertEqual(len(self.gateway.received), 10)
+        # Shipped (the completed order's superseded by its completion), the
+        # wizard's own SMS, delivery issues, shipped by tracking number.
+        self.assertEqual(len(self.gateway.received), 4 + 1 + 3 + 2)
 
 
 class DeskCourierCase(SmsGatewayCase, FulfilmentCommon):
