@@ -1,4 +1,5 @@
 from . import courier_webhook
+from . import order_again
 from . import picking_scanner
 from . import portal
 from . import warranty_portal

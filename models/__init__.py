@@ -2,6 +2,7 @@ from . import account_move
 from . import delivery_carrier
 from . import delivery_carrier_shipment
 from . import delivery_carrier_tracking
+from . import delivery_carrier_tracking_health
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
@@ -25,6 +26,7 @@ from . import fulfilment_warranty
 from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
+from . import ir_cron
 from . import report_fulfilment_order_warranty
 from . import report_paperformat
 from . import ir_http
@@ -43,6 +45,7 @@ from . import res_config_settings
 from . import res_config_settings_printing
 from . import res_users
 from . import sale_order
+from . import sale_order_change_customer
 from . import sale_order_completion
 from . import sale_order_courier
 from . import sale_order_deadline
@@ -51,7 +54,9 @@ from . import sale_order_loss_guard
 from . import sale_order_payment
 from . import sale_order_profit
 from . import sale_order_referrer
+from . import sale_order_repeat
 from . import sale_order_rma
+from . import sale_order_search
 from . import sale_order_warranty
 from . import sale_order_line
 from . import sale_report
@@ -60,8 +65,11 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import stock_picking_courier
+from . import stock_picking_courier_queue
 from . import stock_picking_printing
 from . import stock_picking_scanner
+from . import stock_picking_batch
+from . import stock_picking_tote
 from . import website
 from . import delivery_carrier_payment
 from . import res_company_payment

@@ -386,11 +386,19 @@ class DeliveryCarrier(models.Model):
             if not user:
                 continue
             refused = [message for picking, message in failed if picking in queued]
+            remaining = self.env["stock.picking"].search_count(
+                [
+                    ("fulfilment_send_queued", "=", True),
+                    ("fulfilment_queued_by_id", "=", user.id),
+                ]
+            )
             user.partner_id._bus_send(
                 "simple_notification",
                 {
                     "type": "warning" if refused else "success",
-                    "title": _("Courier sending done"),
+                    "title": _("Courier sending: %s still queued", remaining)
+                    if remaining
+                    else _("Courier sending done"),
                     "message": _(
                         "%(sent)s sent, %(refused)s refused.",
                         sent=len(queued) - len(refused),

@@ -231,6 +231,20 @@ class FulfilmentRma(models.Model):
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
 
+    def write(self, vals):
+        # Items that follow the return's reason or requested resolution keep
+        # following it; those the customer described otherwise keep theirs.
+        following = {}
+        for name in ("reason", "requested_resolution"):
+            if name in vals:
+                following[name] = self.line_ids.filtered(
+                    lambda line, name=name: line[name] == line.rma_id[name]
+                )
+        result = super().write(vals)
+        for name, lines in following.items():
+            lines.write({name: vals[name]})
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(rma.state not in ("draft", "cancelled") for rma in self):

@@ -335,7 +335,9 @@ class SaleOrder(models.Model):
         self._action_cancel()
         template = self.env.ref("order_fulfilment.mail_template_order_cancelled_unpaid")
         for order in self:
-            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            order.with_context(mail_create_nosubscribe=True).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
 
     def action_fulfilment_cancel_unpaid(self):
         """List action: cancel the selected unpaid orders."""

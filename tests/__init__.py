@@ -37,3 +37,7 @@ from . import test_new_order_alert
 from . import test_payment_cod_checkout
 from . import test_company_checkout
 from . import test_checkout_tours
+from . import test_batch_picking
+from . import test_change_customer
+from . import test_order_desk
+from . import test_order_desk_tour

@@ -1,6 +1,7 @@
 from . import fulfilment_audit_wizard
 from . import fulfilment_batch_result
 from . import fulfilment_bulk_print
+from . import fulfilment_change_customer
 from . import fulfilment_delivery_split
 from . import fulfilment_loss_approval
 from . import fulfilment_manual_tracking
