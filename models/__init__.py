@@ -55,3 +55,12 @@ from . import stock_picking
 from . import stock_picking_courier
 from . import stock_picking_scanner
 from . import website
+from . import delivery_carrier_price
+from . import fulfilment_address_check
+from . import fulfilment_distance_band
+from . import res_partner
+from . import sale_order_address
+from . import sale_order_pickup
+from . import sale_order_shipping_price
+from . import stock_picking_address
+from . import stock_picking_pickup

@@ -29,3 +29,7 @@ from . import test_warranty_claim
 from . import test_warranty_portal
 from . import test_payment_euplatesc
 from . import test_payment_netopia
+from . import test_shipping_price
+from . import test_address_check
+from . import test_pickup
+from . import test_checkout_price
