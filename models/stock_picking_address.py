@@ -61,6 +61,7 @@ class StockPicking(models.Model):
 
     @api.depends(
         "carrier_tracking_ref",
+        "carrier_id.delivery_type",
         "fulfilment_awb_address",
         "partner_id.street",
         "partner_id.street2",
@@ -71,8 +72,10 @@ class StockPicking(models.Model):
     )
     def _compute_fulfilment_awb_address_changed(self):
         for picking in self:
+            # Couriers only: a manual tracking number has no AWB to recreate.
             picking.fulfilment_awb_address_changed = bool(
                 picking.carrier_tracking_ref
+                and picking.carrier_id.fulfilment_is_courier
                 and picking.fulfilment_awb_address
                 and picking.state != "cancel"
                 and picking.fulfilment_awb_address
