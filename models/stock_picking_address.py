@@ -130,6 +130,12 @@ class StockPicking(models.Model):
             + _("Fix the address, or ask a manager to accept it.")
         )
 
+    def _fulfilment_prepare_shipment(self, batch=None):
+        # Before the courier is called: a delivery whose address has problems
+        # is refused with them (one by one in a bulk send).
+        self._fulfilment_check_shipping_addresses()
+        return super()._fulfilment_prepare_shipment(batch=batch)
+
     def action_fulfilment_accept_address(self):
         """Managers: send to the courier despite the address problems."""
         return self.env["fulfilment.address.override"]._open(self)

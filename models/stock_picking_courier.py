@@ -255,7 +255,6 @@ class StockPicking(models.Model):
 
     def _fulfilment_check_sendable(self):
         """The deliveries that can go to a courier; a clear error otherwise."""
-        self._fulfilment_check_shipping_addresses()
         problems = []
         for picking in self:
             if not picking.carrier_id:

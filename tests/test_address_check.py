@@ -79,6 +79,23 @@ class TestAddressCheck(ShippingCommon):
         picking.action_fulfilment_send_to_courier()
         self.assertTrue(picking.carrier_tracking_ref)
 
+    def test_bulk_send_refuses_only_bad_addresses(self):
+        """Sending several deliveries refuses the one with a bad address, with
+        its reason, and sends the others."""
+        bad = self._create_customer(
+            "Radu Greșit", "Str. Lungă 5", "Codlea", "505101", self.state_bv
+        )
+        good_picking = self._confirmed_order(self.customer_codlea)[1]
+        bad_picking = self._confirmed_order(bad)[1]
+        action = (good_picking | bad_picking).action_fulfilment_send_to_courier()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (1, 1))
+        refused = result.line_ids.filtered(lambda line: not line.success)
+        self.assertEqual(refused.record_ref, bad_picking)
+        self.assertIn("505101 does not match Codlea", refused.message)
+        self.assertTrue(good_picking.carrier_tracking_ref)
+        self.assertFalse(bad_picking.carrier_tracking_ref)
+
     def test_manager_override(self):
         """Only a manager accepts an address with problems, with a reason in
         the chatter; then the delivery is sent."""
