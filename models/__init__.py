@@ -2,6 +2,9 @@ from . import account_move
 from . import delivery_carrier
 from . import delivery_carrier_shipment
 from . import delivery_carrier_tracking
+
+# After the shipment file: it overrides the shipment's steps.
+from . import delivery_carrier_address
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
@@ -63,3 +66,12 @@ from . import stock_picking_courier
 from . import stock_picking_printing
 from . import stock_picking_scanner
 from . import website
+from . import delivery_carrier_price
+from . import fulfilment_address_check
+from . import fulfilment_distance_band
+from . import res_partner
+from . import sale_order_address
+from . import sale_order_pickup
+from . import sale_order_shipping_price
+from . import stock_picking_address
+from . import stock_picking_pickup

@@ -32,3 +32,7 @@ from . import test_payment_euplatesc
 from . import test_payment_netopia
 from . import test_bulk_print
 from . import test_thermal_reports
+from . import test_shipping_price
+from . import test_address_check
+from . import test_pickup
+from . import test_checkout_price
