@@ -88,6 +88,9 @@
         "data/fulfilment_print_data.xml",
         "wizards/fulfilment_bulk_print_views.xml",
         "views/delivery_carrier_price_views.xml",
+        "views/delivery_carrier_locality_views.xml",
+        "views/website_sale_address_templates.xml",
+        "data/website_sale_address_data.xml",
         "views/sale_order_address_views.xml",
         "views/stock_picking_address_views.xml",
         "wizards/fulfilment_address_override_views.xml",
@@ -98,6 +101,9 @@
     "assets": {
         "web.assets_backend": [
             "order_fulfilment/static/src/picking_scanner/**/*",
+        ],
+        "web.assets_frontend": [
+            "order_fulfilment/static/src/website_sale/**/*",
         ],
         "web.assets_tests": [
             "order_fulfilment/static/tests/tours/**/*",

@@ -5,3 +5,4 @@ from . import warranty_portal
 from . import warranty_verification
 from . import payment_euplatesc
 from . import payment_netopia
+from . import website_sale_address

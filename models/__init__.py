@@ -75,3 +75,8 @@ from . import sale_order_pickup
 from . import sale_order_shipping_price
 from . import stock_picking_address
 from . import stock_picking_pickup
+from . import delivery_carrier_locality
+from . import delivery_carrier_quote
+from . import fulfilment_courier_county
+from . import fulfilment_courier_locality
+from . import fulfilment_shipping_quote

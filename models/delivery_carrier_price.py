@@ -17,6 +17,7 @@ from .delivery_carrier import COURIER_TYPES
 PRICE_SOURCES = [
     ("fixed", "Fixed price"),
     ("rules", "Price rules"),
+    ("courier", "Courier quote"),
     ("formula", "Formula: weight, quantity, distance"),
 ]
 # The countries each courier delivers to unless told otherwise: the domestic
@@ -43,8 +44,10 @@ class DeliveryCarrier(models.Model):
         required=True,
         help="How the shop prices this courier at checkout. Fixed: the fixed "
         "price. Price rules: the rules of the Pricing tab (weight, volume, "
-        "quantity, amount), as Odoo's 'Based on Rules'. Formula: weight, "
-        "quantity and distance from the warehouse (Formula tab).",
+        "quantity, amount), as Odoo's 'Based on Rules'. Courier quote: the "
+        "courier's own price API (Sameday, Cargus, FAN Courier), the rules "
+        "standing in when it does not answer. Formula: weight, quantity and "
+        "distance from the warehouse (Formula tab).",
     )
     fulfilment_price_rounding = fields.Selection(
         [("none", "No rounding"), ("up_99", "Round up to .99")],

@@ -52,3 +52,18 @@ class ResPartner(models.Model):
         if self.state_id:
             domain.append(("state_id", "=", self.state_id.id))
         return self.env["res.city"].search(domain, limit=1)
+
+    def _fulfilment_complete_city(self):
+        """Set the nomenclature's locality (``city_id``) of addresses typed
+        before their country enforced the list (the shop's checkout asks for
+        it): when the typed city is a locality of the county."""
+        for partner in self:
+            if (
+                partner.country_id.enforce_cities
+                and not partner.city_id
+                and partner.city
+                and partner.state_id
+            ):
+                city = partner._fulfilment_nomenclature_city()
+                if city:
+                    partner.city_id = city

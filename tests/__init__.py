@@ -36,3 +36,5 @@ from . import test_shipping_price
 from . import test_address_check
 from . import test_pickup
 from . import test_checkout_price
+from . import test_courier_places
+from . import test_checkout_address
