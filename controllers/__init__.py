@@ -8,3 +8,4 @@ from . import payment_euplatesc
 from . import payment_netopia
 from . import company_checkout
 from . import payment_checkout
+from . import website_sale_address

@@ -3,6 +3,9 @@ from . import delivery_carrier
 from . import delivery_carrier_shipment
 from . import delivery_carrier_tracking
 from . import delivery_carrier_tracking_health
+
+# After the shipment file: it overrides the shipment's steps.
+from . import delivery_carrier_address
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
@@ -82,3 +85,17 @@ from . import sale_order_new_order_alert
 from . import sale_order_payment_fee
 from . import sale_order_payment_queue
 from . import sale_order_proforma
+from . import delivery_carrier_price
+from . import fulfilment_address_check
+from . import fulfilment_distance_band
+from . import res_partner
+from . import sale_order_address
+from . import sale_order_pickup
+from . import sale_order_shipping_price
+from . import stock_picking_address
+from . import stock_picking_pickup
+from . import delivery_carrier_locality
+from . import delivery_carrier_quote
+from . import fulfilment_courier_county
+from . import fulfilment_courier_locality
+from . import fulfilment_shipping_quote

@@ -419,9 +419,8 @@ class DeliveryCarrier(models.Model):
         partner = picking.partner_id
         order = picking.sale_id
         weight = picking.shipping_weight or picking._get_estimated_weight()
-        street, _sep, number = (partner.street or "").rpartition(" ")
-        if not street or not any(char.isdigit() for char in number):
-            street, number = partner.street or "", ""
+        # Street name and house number as the address form keeps them apart.
+        street, number = partner._fulfilment_street_parts()
         return ShipmentRequest(
             reference=picking.name,
             idempotency_key=key,

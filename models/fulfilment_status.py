@@ -17,6 +17,7 @@ FULFILMENT_EVENTS = [
     ("cancelled", "Cancelled"),
     ("payment_overdue", "Payment overdue"),
     ("delivery_overdue", "Delivery overdue"),
+    ("ready_for_pickup", "Ready for pickup in store"),
 ]
 
 

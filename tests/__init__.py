@@ -41,3 +41,9 @@ from . import test_batch_picking
 from . import test_change_customer
 from . import test_order_desk
 from . import test_order_desk_tour
+from . import test_shipping_price
+from . import test_address_check
+from . import test_pickup
+from . import test_checkout_price
+from . import test_courier_places
+from . import test_checkout_address

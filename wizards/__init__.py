@@ -9,3 +9,5 @@ from . import fulfilment_mark_paid
 from . import fulfilment_rma_wizard
 from . import fulfilment_status_change
 from . import stock_return_picking_line
+from . import fulfilment_address_override
+from . import fulfilment_pickup_handover
