@@ -88,7 +88,6 @@ from . import sale_order_proforma
 from . import delivery_carrier_price
 from . import fulfilment_address_check
 from . import fulfilment_distance_band
-from . import res_partner
 from . import sale_order_address
 from . import sale_order_pickup
 from . import sale_order_shipping_price

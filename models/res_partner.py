@@ -31,6 +31,7 @@ class ResPartner(models.Model):
                 vat,
             )
         return None
+
     def _fulfilment_street_parts(self):
         """(street name, house number) of the address, as
         ``base_address_extended`` splits it: what couriers want in two fields

@@ -79,7 +79,7 @@ class TestRmaPortal(FulfilmentRmaCommon, HttpCase):
         """In the portal each item may have its own reason and wish; an item
         left on "As below" takes the return's; the return page shows them."""
         self.authenticate("portal_ana", "portal_ana")
-        earbuds, other = self.order.order_line
+        earbuds, _other = self.order.order_line
         self._post_request(
             self.order,
             {self.product: 1, self.product_b: 1},
