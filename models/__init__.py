@@ -19,6 +19,7 @@ from . import fulfilment_referrer
 from . import fulfilment_referrer_channel
 from . import fulfilment_referrer_rule
 from . import fulfilment_rma
+from . import fulfilment_rma_resolution
 from . import fulfilment_rma_line
 from . import fulfilment_rma_surcharge
 from . import fulfilment_shipment_attempt
