@@ -16,7 +16,11 @@ class FulfilmentCourierLocality(models.Model):
         "delivery.carrier", required=True, ondelete="cascade", index=True
     )
     county_id = fields.Many2one(
-        "fulfilment.courier.county", required=True, ondelete="cascade", index=True
+        "fulfilment.courier.county",
+        string="Courier's County",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     state_id = fields.Many2one(related="county_id.state_id", store=True, index=True)
     name = fields.Char(required=True, help="As the courier spells it.")
