@@ -141,12 +141,15 @@ def _store_fingerprint(config, database, fingerprint):
         env.cr.commit()
 
 
-def ensure_database(args):
+def ensure_database(args, extra_modules=()):
     """The benchmark's database with the current addon installed.
 
     ``-i`` when the database is missing (or ``--rebuild``), ``-u`` when the
     addon changed since the database was last brought up to date, nothing
     otherwise.
+
+    :param extra_modules: other modules the benchmark needs installed beside
+        the addon (e.g. ``l10n_ro_city``)
     """
     import odoo  # noqa: F401 - fail early with a clear message when Odoo is missing
 
@@ -155,9 +158,10 @@ def ensure_database(args):
         with _postgres_cursor(config) as cr:
             cr.execute(f'DROP DATABASE IF EXISTS "{database}"')
     fingerprint = addon_fingerprint()
+    modules = ",".join(("order_fulfilment", *extra_modules))
     if not _database_exists(config, database):
-        print(f"building the database {database} (odoo -i order_fulfilment)")
-        _odoo(config, database, "-i", "order_fulfilment")
+        print(f"building the database {database} (odoo -i {modules})")
+        _odoo(config, database, "-i", modules)
     elif _stored_fingerprint(config, database) != fingerprint:
         print(f"the addon changed: updating {database} (odoo -u order_fulfilment)")
         _odoo(config, database, "-u", "order_fulfilment")

@@ -54,3 +54,17 @@ class PickingScannerController(http.Controller):
         if not label:
             raise request.not_found()
         return self._pdf_response(base64.b64decode(label.datas), label.name)
+
+    @http.route("/fulfilment/batch/<int:batch_id>/pick_list", type="http", auth="user")
+    def batch_pick_list(self, batch_id):
+        """The pick list of a batch the user may read (pickers included), A4
+        or 80 mm as its company chose."""
+        batch = request.env["stock.picking.batch"].browse(batch_id).exists()
+        if not batch:
+            raise request.not_found()
+        batch.check_access("read")
+        report = batch.sudo()._fulfilment_pick_list_report()
+        pdf, _report_type = (
+            request.env["ir.actions.report"].sudo()._render_qweb_pdf(report, batch.ids)
+        )
+        return self._pdf_response(pdf, f"{batch.name.replace('/', '_')}.pdf")

@@ -176,7 +176,12 @@ class FulfilmentRmaPortal(CustomerPortal):
                 )
                 > 0
             ):
-                line_vals.append({"sale_line_id": sale_line.id, "quantity": quantity})
+                vals = {"sale_line_id": sale_line.id, "quantity": quantity}
+                # Per item; left empty, the item takes the return's own.
+                for name in ("reason", "requested_resolution"):
+                    if post.get(f"{name}_{sale_line.id}"):
+                        vals[name] = post[f"{name}_{sale_line.id}"]
+                line_vals.append(vals)
         if not line_vals:
             raise UserError(_("Enter the quantity of at least one item to return."))
         reason = post.get("reason")
@@ -185,6 +190,13 @@ class FulfilmentRmaPortal(CustomerPortal):
         resolution = post.get("requested_resolution")
         if resolution not in dict(RMA_RESOLUTIONS):
             raise UserError(_("Choose what you would like us to do."))
+        for vals in line_vals:
+            if vals.get("reason", reason) not in dict(RMA_REASONS):
+                raise UserError(_("Choose the reason of each item from the list."))
+            if vals.get("requested_resolution", resolution) not in dict(
+                RMA_RESOLUTIONS
+            ):
+                raise UserError(_("Choose what you would like us to do from the list."))
         photo = request.httprequest.files.get("photo")
         photo_data = photo.read() if photo and photo.filename else b""
         if len(photo_data) > MAX_PHOTO_SIZE:

@@ -47,6 +47,8 @@ class Address:
     contact_name: str = ""
     company_name: str = ""
     locality_id: str = ""
+    # The courier's own id of the county, when its nomenclature gives one.
+    county_id: str = ""
 
 
 @dataclass
@@ -91,6 +93,39 @@ class ShipmentResult:
     # The courier's own id of the shipment when it is not the AWB (GLS ParcelId):
     # kept with the AWB and handed back to ``cancel``.
     shipment_id: str = ""
+    raw: object = None
+
+
+@dataclass
+class Quote:
+    """What the courier would charge for a shipment, asked before any AWB."""
+
+    price: float  # without VAT when the courier tells both
+    currency: str = "RON"
+    price_with_vat: float = 0.0  # 0 when the courier does not tell
+    delivery_hours: int = 0  # the courier's delivery estimate; 0 when unknown
+    raw: object = None
+
+
+@dataclass
+class CourierCounty:
+    """A county as the courier's nomenclature has it."""
+
+    id: str
+    name: str
+    code: str = ""  # the county's abbreviation (BV, CJ, B), when given
+
+
+@dataclass
+class CourierLocality:
+    """A locality as the courier's nomenclature spells it."""
+
+    id: str
+    name: str
+    county_id: str = ""
+    postal_code: str = ""
+    # The municipality a village belongs to (Cargus ParentName, Sameday village).
+    parent_name: str = ""
     raw: object = None
 
 
@@ -275,6 +310,10 @@ class CourierClient:
 
     name = "courier"
     supports_delta = False
+    # The courier publishes a price API (``quote``) / its locality list
+    # (``counties`` and ``localities``).
+    supports_quote = False
+    supports_localities = False
     token_lifetime = timedelta(hours=24)
     redact_keys = ("password", "Password", "token", "X-Auth-Password")
 
@@ -315,6 +354,25 @@ class CourierClient:
         """Cancel the shipment ``awb``; ``shipment_id`` is the ``ShipmentResult``'s
         own id of it, for the couriers that address shipments by another id."""
         raise NotImplementedError
+
+    def quote(self, request):
+        """The courier's price of the ``ShipmentRequest``, before any AWB.
+
+        :rtype: Quote
+        """
+        raise CourierError(f"{self.name} publishes no price API.", code="unsupported")
+
+    def counties(self):
+        """The counties of the courier's nomenclature (list of CourierCounty)."""
+        raise CourierError(
+            f"{self.name} publishes no locality list.", code="unsupported"
+        )
+
+    def localities(self, county):
+        """The localities of a ``CourierCounty`` (list of CourierLocality)."""
+        raise CourierError(
+            f"{self.name} publishes no locality list.", code="unsupported"
+        )
 
     def _result(self, awb, price=0.0, raw=None, label=None, parcel_numbers=None):
         """A ``ShipmentResult`` in the courier's currency, with its tracking link."""

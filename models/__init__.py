@@ -2,6 +2,10 @@ from . import account_move
 from . import delivery_carrier
 from . import delivery_carrier_shipment
 from . import delivery_carrier_tracking
+from . import delivery_carrier_tracking_health
+
+# After the shipment file: it overrides the shipment's steps.
+from . import delivery_carrier_address
 from . import fulfilment_courier_log
 from . import fulfilment_courier_status
 from . import fulfilment_demo
@@ -15,6 +19,7 @@ from . import fulfilment_referrer
 from . import fulfilment_referrer_channel
 from . import fulfilment_referrer_rule
 from . import fulfilment_rma
+from . import fulfilment_rma_resolution
 from . import fulfilment_rma_line
 from . import fulfilment_rma_surcharge
 from . import fulfilment_shipment_attempt
@@ -25,6 +30,7 @@ from . import fulfilment_warranty
 from . import fulfilment_warranty_claim
 from . import fulfilment_webhook_receipt
 from . import ir_actions_report
+from . import ir_cron
 from . import report_fulfilment_order_warranty
 from . import report_paperformat
 from . import ir_http
@@ -43,6 +49,7 @@ from . import res_config_settings
 from . import res_config_settings_printing
 from . import res_users
 from . import sale_order
+from . import sale_order_change_customer
 from . import sale_order_completion
 from . import sale_order_courier
 from . import sale_order_deadline
@@ -51,7 +58,9 @@ from . import sale_order_loss_guard
 from . import sale_order_payment
 from . import sale_order_profit
 from . import sale_order_referrer
+from . import sale_order_repeat
 from . import sale_order_rma
+from . import sale_order_search
 from . import sale_order_warranty
 from . import sale_order_line
 from . import sale_report
@@ -60,6 +69,33 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import stock_picking_courier
+from . import stock_picking_courier_queue
 from . import stock_picking_printing
 from . import stock_picking_scanner
+from . import stock_picking_batch
+from . import stock_picking_tote
 from . import website
+from . import delivery_carrier_payment
+from . import res_company_payment
+from . import res_config_settings_payment
+from . import res_partner
+from . import resource_calendar
+from . import sale_order_cash_on_delivery
+from . import sale_order_line_payment_fee
+from . import sale_order_new_order_alert
+from . import sale_order_payment_fee
+from . import sale_order_payment_queue
+from . import sale_order_proforma
+from . import delivery_carrier_price
+from . import fulfilment_address_check
+from . import fulfilment_distance_band
+from . import sale_order_address
+from . import sale_order_pickup
+from . import sale_order_shipping_price
+from . import stock_picking_address
+from . import stock_picking_pickup
+from . import delivery_carrier_locality
+from . import delivery_carrier_quote
+from . import fulfilment_courier_county
+from . import fulfilment_courier_locality
+from . import fulfilment_shipping_quote

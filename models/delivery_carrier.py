@@ -305,8 +305,8 @@ class DeliveryCarrier(models.Model):
     # ------------------------------------------------------------
 
     def _fulfilment_rate_shipment(self, order):
-        # None of these couriers publishes a quote API: the carrier's fixed
-        # price is the estimate; the real price comes back with the AWB.
+        # The fixed price: the other price sources (rules, courier quote,
+        # formula) override this; the real price comes back with the AWB.
         self.ensure_one()
         return {
             "success": True,

@@ -479,11 +479,19 @@ class DeliveryCarrier(models.Model):
             if not user:
                 continue
             refused = [message for picking, message in failed if picking in queued]
+            remaining = self.env["stock.picking"].search_count(
+                [
+                    ("fulfilment_send_queued", "=", True),
+                    ("fulfilment_queued_by_id", "=", user.id),
+                ]
+            )
             user.partner_id._bus_send(
                 "simple_notification",
                 {
                     "type": "warning" if refused else "success",
-                    "title": _("Courier sending done"),
+                    "title": _("Courier sending: %s still queued", remaining)
+                    if remaining
+                    else _("Courier sending done"),
                     "message": _(
                         "%(sent)s sent, %(refused)s refused.",
                         sent=len(queued) - len(refused),
@@ -504,9 +512,8 @@ class DeliveryCarrier(models.Model):
         partner = picking.partner_id
         order = picking.sale_id
         weight = picking.shipping_weight or picking._get_estimated_weight()
-        street, _sep, number = (partner.street or "").rpartition(" ")
-        if not street or not any(char.isdigit() for char in number):
-            street, number = partner.street or "", ""
+        # Street name and house number as the address form keeps them apart.
+        street, number = partner._fulfilment_street_parts()
         return ShipmentRequest(
             reference=picking.name,
             idempotency_key=key,

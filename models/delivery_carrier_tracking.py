@@ -74,11 +74,14 @@ class DeliveryCarrier(models.Model):
                     tracked = client.track(list(by_awb))
                 except CourierError as exc:
                     _logger.warning("Tracking at %s failed: %s", self.name, exc.message)
+                    self._fulfilment_tracking_failed(exc.message)
                     break
                 events_model._store(
                     by_awb, [event for events in tracked.values() for event in events]
                 )
                 answered |= batch
+        if answered:
+            self._fulfilment_tracking_answered()
         return answered
 
     def _fulfilment_track_feed(self, pickings, until):
@@ -100,12 +103,14 @@ class DeliveryCarrier(models.Model):
                 _logger.warning(
                     "Tracking feed of %s failed: %s", self.name, exc.message
                 )
+                self._fulfilment_tracking_failed(exc.message)
                 return False
         by_awb = {picking.carrier_tracking_ref: picking for picking in pickings}
         self.env["fulfilment.tracking.event"]._store(
             by_awb, [event for event in events if event.awb in by_awb]
         )
         self.sudo().fulfilment_tracking_synced_at = until
+        self._fulfilment_tracking_answered()
         return True
 
     @contextmanager

@@ -94,7 +94,10 @@ class FulfilmentNotification(models.Model):
         for (status, author), notifications in to_send.grouped(
             lambda n: (n.status_id, n.author_id)
         ).items():
-            orders = notifications.order_id
+            # For the customer only: whoever changed the status signs the
+            # message but does not become a follower of the order (followers
+            # get a copy of every later customer message).
+            orders = notifications.order_id.with_context(mail_create_nosubscribe=True)
             if status.mail_template_id:
                 for order in orders:
                     order.message_post_with_source(

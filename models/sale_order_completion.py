@@ -152,7 +152,8 @@ class SaleOrder(models.Model):
         attachments = order._fulfilment_completion_attach(
             order._fulfilment_completion_documents()
         )
-        order.message_post_with_source(
+        # For the customer: the user completing the order does not follow it.
+        order.with_context(mail_create_nosubscribe=True).message_post_with_source(
             self.env.ref("order_fulfilment.mail_template_order_completed"),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

@@ -26,6 +26,12 @@ class SaleOrder(models.Model):
     fulfilment_tracking_url = fields.Char(
         compute="_compute_fulfilment_tracking", string="Tracking Link"
     )
+    fulfilment_tracking_carrier_id = fields.Many2one(
+        "delivery.carrier",
+        compute="_compute_fulfilment_tracking",
+        string="Shipped With",
+        help="The carrier of the tracking number shown on the order.",
+    )
 
     fulfilment_delivered_date = fields.Datetime(
         string="Delivered On",
@@ -50,6 +56,7 @@ class SaleOrder(models.Model):
             )[:1]
             order.fulfilment_tracking_ref = picking.carrier_tracking_ref
             order.fulfilment_tracking_url = picking.fulfilment_tracking_url
+            order.fulfilment_tracking_carrier_id = picking.carrier_id
 
     @api.depends("transaction_ids.provider_id.fulfilment_cash_on_delivery")
     def _compute_fulfilment_cash_on_delivery(self):

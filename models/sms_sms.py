@@ -46,7 +46,9 @@ class SmsSms(models.Model):
         """
         if not records:
             return
-        for record in records:
+        # The sender does not become a follower of the records (followers get
+        # a copy of every later customer message).
+        for record in records.with_context(mail_create_nosubscribe=True):
             if template:
                 record._message_sms_with_template(
                     template=template,

@@ -129,7 +129,12 @@ class StockPicking(models.Model):
         if len(pickings) == 1:
             pickings.send_to_shipper()
             return self._fulfilment_notify(
-                _("AWB %s created.", pickings.carrier_tracking_ref)
+                _(
+                    "AWB %s created, label attached.",
+                    pickings.carrier_tracking_ref,
+                )
+                if pickings.fulfilment_label_id
+                else _("AWB %s created.", pickings.carrier_tracking_ref)
             )
         if len(pickings) <= BULK_SYNC_LIMIT:
             results = self.env["delivery.carrier"]._fulfilment_send_batch(pickings)
@@ -143,17 +148,7 @@ class StockPicking(models.Model):
                 ),
                 success_action=(_("Print Labels"), "action_fulfilment_print_labels"),
             )
-        pickings.write(
-            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
-        )
-        self.env.ref("order_fulfilment.ir_cron_fulfilment_send_queued")._trigger()
-        return self._fulfilment_notify(
-            _(
-                "%s deliveries are being sent to their couriers in the background; "
-                "you will be notified when it is done.",
-                len(pickings),
-            )
-        )
+        return pickings._fulfilment_queue_for_courier()
 
     def action_fulfilment_retry_label(self):
         """Ask the courier again for the labels that did not come with their AWB."""
@@ -222,11 +217,18 @@ class StockPicking(models.Model):
         """Ask the courier for the tracking events of these deliveries now."""
         self.env["delivery.carrier"]._fulfilment_track(self)
 
-    def _fulfilment_notify(self, message, kind="success"):
+    def _fulfilment_notify(self, message, kind="success", sticky=False):
+        """A short notification, then the screen reloaded to show what changed
+        (the order or delivery form, the list)."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"type": kind, "message": message, "sticky": False},
+            "params": {
+                "type": kind,
+                "message": message,
+                "sticky": sticky,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
 
     def _fulfilment_check_sendable(self):

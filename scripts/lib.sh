@@ -101,6 +101,22 @@ PY
     fi
 }
 
+# Odoo addons from PyPI that the demo and the tests install beside the addon
+# (not dependencies: the addon works without them). OCA's l10n_ro_city is
+# Romania's locality nomenclature (localities, counties, postal codes) that
+# the address checks use. Their wheels declare "odoo" as a requirement, which
+# an Odoo run from its source tree does not register: installed without
+# dependencies, into site-packages/odoo/addons, where Odoo finds them.
+OPTIONAL_ADDONS=("odoo-addon-l10n_ro_config==18.0.*" "odoo-addon-l10n_ro_city==18.0.*")
+
+install_optional_addons() {
+    if ! "$PYTHON" -c "import odoo.addons.l10n_ro_city, odoo.addons.l10n_ro_config" 2>/dev/null; then
+        log "Installing the Romanian locality nomenclature (OCA l10n_ro_city)"
+        "$PYTHON" -m pip install --quiet --no-deps "${OPTIONAL_ADDONS[@]}" 2>/dev/null \
+            || "$PYTHON" -m pip install --quiet --no-deps --break-system-packages "${OPTIONAL_ADDONS[@]}"
+    fi
+}
+
 write_odoo_config() {
     # Odoo finds addons by directory name: link the checkout as "order_fulfilment".
     mkdir -p "$ADDONS_LINK_DIR" "$WORK_DIR/data"
@@ -133,5 +149,6 @@ prepare() {
     start_postgresql
     create_db_role
     install_python_packages
+    install_optional_addons
     write_odoo_config
 }

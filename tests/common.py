@@ -93,6 +93,7 @@ class FulfilmentCommon(LocalFakeCase, TransactionCase):
                 "street": "Str. Victoriei 12",
                 "city": "București",
                 "zip": "010061",
+                "state_id": cls.env.ref("base.RO_B").id,
                 "country_id": cls.env.ref("base.ro").id,
             }
         )

@@ -109,11 +109,12 @@ class TestNotificationQueue(FulfilmentCommon):
         super().setUpClass()
         Template = cls.env["mail.template"]
         model_id = cls.env["ir.model"]._get_id("sale.order")
-        cls.status_paid.mail_template_id = Template.create(
+        cls.status_packed = cls.env["fulfilment.status"].create({"name": "Packed"})
+        cls.status_packed.mail_template_id = Template.create(
             {
-                "name": "Paid",
+                "name": "Packed",
                 "model_id": model_id,
-                "subject": "Payment received for {{ object.name }}",
+                "subject": "We packed {{ object.name }}",
                 "partner_to": "{{ object.partner_id.id }}",
                 "body_html": "<p>Thank you</p>",
             }
@@ -140,7 +141,7 @@ class TestNotificationQueue(FulfilmentCommon):
         cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_notifications")
         Trigger = self.env["ir.cron.trigger"].sudo()
         triggers = Trigger.search_count([("cron_id", "=", cron.id)])
-        order.with_user(self.operator)._fulfilment_set_status(self.status_paid)
+        order.with_user(self.operator)._fulfilment_set_status(self.status_packed)
         queued = self.env["fulfilment.notification"].search(
             [("order_id", "=", order.id)]
         )
@@ -154,14 +155,14 @@ class TestNotificationQueue(FulfilmentCommon):
         self.assertEqual(queued.state, "sent")
         mail = self._status_mails(order)
         self.assertEqual(len(mail), 1)
-        self.assertIn(f"Payment received for {order.name}", mail.subject)
+        self.assertIn(f"We packed {order.name}", mail.subject)
         self.assertEqual(mail.author_id, self.operator.partner_id)
 
     def test_one_message_for_several_changes(self):
         """An order moved through several statuses before the scheduler ran
         gets the message of the status it is in, once."""
         order = self._create_order()
-        order._fulfilment_set_status(self.status_paid)
+        order._fulfilment_set_status(self.status_packed)
         order._fulfilment_set_status(self.status_processing)
         self._send_notifications()
         mails = self._status_mails(order)
@@ -177,7 +178,7 @@ class TestNotificationQueue(FulfilmentCommon):
         announced any more."""
         silent = self.env["fulfilment.status"].create({"name": "Packed"})
         order = self._create_order()
-        order._fulfilment_set_status(self.status_paid)
+        order._fulfilment_set_status(self.status_packed)
         order._fulfilment_set_status(silent)
         self._send_notifications()
         self.assertFalse(self._status_mails(order))
@@ -191,7 +192,7 @@ class TestNotificationQueue(FulfilmentCommon):
     def test_scheduler_works_in_batches(self):
         """Each run sends one batch and reports what remains to the scheduler."""
         orders = self._create_order() | self._create_order() | self._create_order()
-        orders._fulfilment_set_status(self.status_paid)
+        orders._fulfilment_set_status(self.status_packed)
         cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_notifications")
         cron_with_progress, progress = cron._add_progress()
         Notification = self.env["fulfilment.notification"].with_context(

@@ -16,6 +16,12 @@ from .contract import (
     SamedayContract,
     ShipmentPlanContract,
 )
+from .places_contract import (
+    CargusPlacesContract,
+    FanCourierPlacesContract,
+    GlsPlacesContract,
+    SamedayPlacesContract,
+)
 
 
 class TestFanCourier(FanCourierContract, unittest.TestCase):
@@ -39,6 +45,22 @@ class TestLabelDecoding(LabelDecodingContract, unittest.TestCase):
 
 
 class TestShipmentPlan(ShipmentPlanContract, unittest.TestCase):
+    pass
+
+
+class TestSamedayPlaces(SamedayPlacesContract, unittest.TestCase):
+    pass
+
+
+class TestCargusPlaces(CargusPlacesContract, unittest.TestCase):
+    pass
+
+
+class TestFanCourierPlaces(FanCourierPlacesContract, unittest.TestCase):
+    pass
+
+
+class TestGlsPlaces(GlsPlacesContract, unittest.TestCase):
     pass
 
 

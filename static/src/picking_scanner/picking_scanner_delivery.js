@@ -7,6 +7,7 @@ import { _t } from "@web/core/l10n/translation";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { url } from "@web/core/utils/urls";
 import { PickingScannerAwbButton } from "./picking_scanner_awb_button";
+import { PickingScannerPickupButton } from "./picking_scanner_pickup_button";
 import { ScanSounds } from "./scan_sounds";
 
 /**
@@ -20,7 +21,7 @@ import { ScanSounds } from "./scan_sounds";
  */
 export class PickingScannerDelivery extends Component {
     static template = "order_fulfilment.PickingScannerDelivery";
-    static components = { PickingScannerAwbButton };
+    static components = { PickingScannerAwbButton, PickingScannerPickupButton };
     static props = {
         pickingId: Number,
         onBack: Function,
@@ -190,6 +191,10 @@ export class PickingScannerDelivery extends Component {
     }
 
     onAwbCreated(header) {
+        Object.assign(this.state.picking, header);
+    }
+
+    onPickupReady(header) {
         Object.assign(this.state.picking, header);
     }
 
