@@ -40,6 +40,11 @@ BULK_SYNC_LIMIT = 20  # more deliveries than this are sent in the background
 BULK_BATCH = 50  # deliveries per run of the background job
 
 
+class DeliveryInFlight(UserError):
+    """The delivery is being sent to its courier right now, by another
+    transaction."""
+
+
 class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
@@ -99,7 +104,7 @@ class DeliveryCarrier(models.Model):
                 previous, datetime.now(timezone.utc), self.fulfilment_timeout or 30.0
             )
         except ShipmentInFlight as exc:
-            raise UserError(
+            raise DeliveryInFlight(
                 _("%s is being sent to the courier right now.", picking.name)
             ) from exc
         job = ShipmentJob(
@@ -366,7 +371,7 @@ class DeliveryCarrier(models.Model):
                 )
             )
         previous = Attempt._read_committed(claimed)
-        answered = claimed.browse()
+        answered = refused_unsent = claimed.browse()
         connections, jobs, sending = {}, [], {}
         try:
             for picking in claimed:
@@ -382,8 +387,14 @@ class DeliveryCarrier(models.Model):
                     job = carrier._fulfilment_job(
                         picking, previous.get(picking.id), connections[carrier]
                     )
-                except UserError as exc:
+                except DeliveryInFlight as exc:
+                    # Being sent right now: it stays queued.
                     results.append((picking, False, exc.args[0]))
+                    continue
+                except UserError as exc:
+                    # Refused before any call (its address, say).
+                    results.append((picking, False, exc.args[0]))
+                    refused_unsent |= picking
                     continue
                 jobs.append(job)
                 sending[picking.id] = carrier._fulfilment_sending_values(job)
@@ -412,9 +423,11 @@ class DeliveryCarrier(models.Model):
                 )
         # The deliveries this batch dealt with leave the bulk queue, sent or
         # refused; those being sent by someone else right now stay in it.
-        dealt_with = claimed.browse(
-            [outcome.job.delivery_id for outcome in outcomes]
-        ) | (claimed & answered)
+        dealt_with = (
+            claimed.browse([outcome.job.delivery_id for outcome in outcomes])
+            | (claimed & answered)
+            | refused_unsent
+        )
         dealt_with.filtered("fulfilment_send_queued").write(
             {"fulfilment_send_queued": False}
         )

@@ -563,6 +563,26 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         self.assertFalse(locked.carrier_tracking_ref)
         self.assertTrue(locked.fulfilment_send_queued)
 
+    def test_background_queue_drops_refused_addresses(self):
+        """A queued delivery refused by the address check (before any courier
+        call) was dealt with: it leaves the queue with its refusal, and does
+        not hold back the deliveries queued after it."""
+        refused, sent = self._confirmed_delivery()[1], self._confirmed_delivery()[1]
+        refused.partner_id = self.env["res.partner"].create({"name": "No City"})
+        (refused | sent).write(
+            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
+        )
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_queued")
+        cron, progress = cron._add_progress()
+        cron.env["delivery.carrier"]._cron_fulfilment_send_queued(limit=1)
+        self.assertFalse(refused.carrier_tracking_ref)
+        self.assertFalse(refused.fulfilment_send_queued)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        cron.env["delivery.carrier"]._cron_fulfilment_send_queued(limit=1)
+        self.assertTrue(sent.carrier_tracking_ref)
+        self.assertFalse(sent.fulfilment_send_queued)
+        self.assertEqual(list(self.fake.shipments), [sent.carrier_tracking_ref])
+
     def test_background_queue_in_batches(self):
         """The queue job sends at most its limit per run and tells the scheduler
         how many remain; the next run sends the rest."""
