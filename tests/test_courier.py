@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.order_fulfilment.couriers import shipping
 from odoo.addons.order_fulfilment.couriers.fakes import (
     FakeCargus,
     FakeFanCourier,
@@ -311,6 +312,32 @@ class CourierCase:
         self.assertEqual(len(self.fake.shipments), 1)
         picking.invalidate_recordset()
         self.assertTrue(picking.fulfilment_label_pending)
+
+    def test_stop_before_label_keeps_the_awb(self):
+        """The server stops after the courier gave the AWB, while its label is
+        asked for: the AWB is recorded already, so the next send books it
+        without creating another (its label then pending)."""
+        _order, picking = self._confirmed_delivery()
+
+        class ServerStopped(Exception):
+            pass
+
+        # Not Odoo's assertRaises: its savepoint would undo what was written
+        # on the side, which a real stop keeps.
+        with patch.object(shipping, "_fetch_label", side_effect=ServerStopped):
+            try:
+                picking.action_fulfilment_send_to_courier()
+            except ServerStopped:
+                pass
+            else:
+                self.fail("the server did not stop")
+        self.assertEqual(len(self.fake.shipments), 1)
+        awb = next(iter(self.fake.shipments))
+        picking.invalidate_recordset()
+        self.assertEqual(picking.fulfilment_attempt_id.awb, awb)
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(picking.carrier_tracking_ref, awb)
+        self.assertEqual(list(self.fake.shipments), [awb])
 
     def test_login_token_not_logged(self):
         """The courier logs keep neither the password nor the token the login
