@@ -490,10 +490,13 @@ class CourierClient:
         try:
             return response.json()
         except ValueError as exc:
+            # Not the courier's words (a proxy's page, a cut answer): no
+            # clear refusal, the work may be done.
             raise CourierError(
                 f"{self.name} answered something that is not JSON "
                 f"(HTTP {response.status_code}).",
                 raw=response.text[:2000],
+                maybe_done=True,
             ) from exc
 
     def _record(self, method, url, kwargs, status, response, started):

@@ -74,8 +74,16 @@ class CargusClient(CourierClient):
     def _check(self, response):
         try:
             payload = response.json() if response.content else None
-        except ValueError:
-            payload = response.text
+        except ValueError as exc:
+            # Not Cargus's words (a proxy's page, a cut answer): no clear
+            # refusal, the work may be done.
+            raise CourierError(
+                f"{self.name} answered something that is not JSON "
+                f"(HTTP {response.status_code}).",
+                code=str(response.status_code),
+                raw=response.text[:2000],
+                maybe_done=True,
+            ) from exc
         if response.status_code >= 400:
             raise CourierError(
                 f"{self.name}: {self._message(payload)}",
@@ -143,7 +151,18 @@ class CargusClient(CourierClient):
         )
         awb = self._first_awb(payload)
         if not awb:
-            raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
+            # Cargus refuses with a list of texts; anything else without an
+            # AWB is no clear refusal.
+            refused = (
+                isinstance(payload, list)
+                and bool(payload)
+                and all(isinstance(item, str) for item in payload)
+            )
+            raise CourierError(
+                f"{self.name}: {self._message(payload)}",
+                raw=payload,
+                maybe_done=not refused,
+            )
         return self._result(
             str(awb["BarCode"]), self._cost(awb.get("ShippingCost")), raw=awb
         )

@@ -144,11 +144,18 @@ class FanCourierClient(CourierClient):
         payload = self._check(response)
         items = payload.get("response") or []
         if not items:
-            raise CourierError(f"{self.name} returned no shipment.", raw=payload)
+            raise CourierError(
+                f"{self.name} returned no shipment.", raw=payload, maybe_done=True
+            )
         item = items[0]
         # A refused shipment comes back with HTTP 200: awbNumber null + errors.
+        # Without errors, an answer without AWB is no clear refusal.
         if not item.get("awbNumber") or item.get("errors"):
-            raise CourierError(f"{self.name}: {self._message(item)}", raw=item)
+            raise CourierError(
+                f"{self.name}: {self._message(item)}",
+                raw=item,
+                maybe_done=not item.get("errors"),
+            )
         return self._result(str(item["awbNumber"]), item.get("tariff"), raw=item)
 
     def find_shipment(self, reference, created_after=None):

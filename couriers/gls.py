@@ -145,6 +145,14 @@ class GlsClient(CourierClient):
                 f"{self.name} failed (HTTP {exc.status_code}).",
                 code=str(exc.status_code),
             ) from exc
+        except (zeep.exceptions.XMLSyntaxError, zeep.exceptions.XMLParseError) as exc:
+            # Not a SOAP answer (a proxy's page, a cut answer): no clear
+            # refusal, the work may be done.
+            raise CourierError(
+                f"{self.name} answered something that is not SOAP.",
+                raw=str(exc),
+                maybe_done=True,
+            ) from exc
         except zeep.exceptions.Fault as exc:
             # Only a fault blaming the request is a refusal; any other (a
             # server fault, or an error page that is no SOAP fault at all) may

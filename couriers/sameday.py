@@ -135,7 +135,13 @@ class SamedayClient(CourierClient):
         )
         awb = payload.get("awbNumber")
         if not awb:
-            raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
+            # A success status without AWB nor the courier's message is no
+            # clear refusal.
+            raise CourierError(
+                f"{self.name}: {self._message(payload)}",
+                raw=payload,
+                maybe_done=not (payload.get("errors") or payload.get("message")),
+            )
         return ShipmentResult(
             awb=str(awb),
             price=float(payload.get("awbCost") or 0.0),

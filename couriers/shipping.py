@@ -234,6 +234,16 @@ def _obtain(job):
             )
         except CourierError as exc:
             return ShipmentOutcome(job, error=exc, lookup_failed=True)
+        except Exception:  # an answer the client could not read
+            _logger.exception("Lookup answer of %s not read", request.reference)
+            return ShipmentOutcome(
+                job,
+                error=CourierError(
+                    f"{client.name} gave a list that could not be read.",
+                    maybe_done=True,
+                ),
+                lookup_failed=True,
+            )
         if plan.known_awb and (found is None or found.awb != plan.known_awb):
             found = ShipmentResult(awb=plan.known_awb)
         if found:
@@ -242,6 +252,15 @@ def _obtain(job):
         return ShipmentOutcome(job, client.create_shipment(request))
     except CourierError as exc:
         return ShipmentOutcome(job, error=exc)
+    except Exception:  # an answer the client could not read
+        _logger.exception("Creation answer of %s not read", request.reference)
+        return ShipmentOutcome(
+            job,
+            error=CourierError(
+                f"{client.name} gave an answer that could not be read.",
+                maybe_done=True,
+            ),
+        )
 
 
 def _fetch_label(outcome):
@@ -255,4 +274,9 @@ def _fetch_label(outcome):
     except CourierError as exc:
         _logger.info("Label of %s not fetched: %s", outcome.result.awb, exc.message)
         outcome.label_error = exc
+    except Exception:  # a label the client could not read
+        _logger.exception("Label of %s not read", outcome.result.awb)
+        outcome.label_error = CourierError(
+            f"{outcome.job.client.name} gave a label that could not be read."
+        )
     return outcome

@@ -28,6 +28,9 @@ FAULT_MODES = (
     # The next call: the shipment is created, then the connection is reset
     # without an answer.
     "reset_after_create",
+    # The next call: the shipment is created, then a proxy in front of the
+    # courier answers 200 with a page of its own instead of the answer.
+    "html_after_create",
     # The next call: answered after the client's timeout, nothing done.
     "timeout",
     # The next call: 500, nothing done.
@@ -220,6 +223,12 @@ class FakeCourierServer:
             return self.gateway_error()
         if fault == "reset_after_create":
             return RESET
+        if fault == "html_after_create":
+            return (
+                200,
+                {"Content-Type": "text/html"},
+                b"<html><body>Please wait while we check your browser</body></html>",
+            )
         return reply
 
     def gateway_error(self):

@@ -194,14 +194,16 @@ class FakeSameday(FakeCourierServer):
                     )
         # Paginated as the official SDK reads it (total, currentPage, pages,
         # perPage); the lookup fields (reference, cost) are not in the SDK.
+        per_page = max(int(request.arg("countPerPage") or 50), 1)
+        page = max(int(request.arg("page") or 1), 1)
         return self.json_reply(
             200,
             {
-                "data": data,
+                "data": data[(page - 1) * per_page : page * per_page],
                 "total": len(data),
-                "currentPage": 1,
-                "pages": 1,
-                "perPage": max(len(data), 1),
+                "currentPage": page,
+                "pages": max(-(-len(data) // per_page), 1),
+                "perPage": per_page,
             },
         )
 

@@ -297,6 +297,13 @@ class CourierContract:
         self.client.find_shipment("warm-up")
         self.assert_one_awb_after("reset_after_create")
 
+    def test_create_then_unreadable_answer_gives_one_awb(self):
+        """An answer that is not the courier's (a proxy's page with 200) after
+        the shipment was created is no refusal: the next attempt finds that
+        AWB."""
+        self.client.find_shipment("warm-up")
+        self.assert_one_awb_after("html_after_create")
+
     def test_timeout_gives_one_awb(self):
         """No answer in time while the courier created the shipment: the next
         attempt finds that AWB."""
