@@ -149,6 +149,14 @@ class TestCourierWebhook(FulfilmentCommon, HttpCase):
         )
         self._assert_refused_signed(payload.encode(), "evt-digits")
 
+    def test_oversized_body_rejected(self):
+        """A signed body over 1 MB is refused with a 413 and stores nothing."""
+        payload = self._payload()
+        payload["events"][0]["description"] = "x" * (1024 * 1024)
+        response = self._post(payload)
+        self.assertEqual(response.status_code, 413)
+        self.assertFalse(self.picking.fulfilment_tracking_event_ids)
+
     def test_replay_rejected(self):
         """The same delivery sent twice is accepted once."""
         self.assertEqual(self._post(self._payload()).status_code, 200)
