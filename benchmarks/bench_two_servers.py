@@ -205,16 +205,19 @@ class Server:
 
     def wait_ready(self, timeout=120):
         deadline = time.monotonic() + timeout
+        last_error = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server {self.name} stopped; see {self.logfile}")
             try:
                 if requests.get(f"{self.url}/web/health", timeout=2).ok:
                     return
-            except requests.RequestException:
-                pass
+            except requests.RequestException as exc:
+                last_error = exc  # not listening yet
             time.sleep(0.5)
-        raise RuntimeError(f"server {self.name} did not start; see {self.logfile}")
+        raise RuntimeError(
+            f"server {self.name} did not start ({last_error}); see {self.logfile}"
+        )
 
     def stop(self):
         if self.process and self.process.poll() is None:
