@@ -40,10 +40,7 @@ class FulfilmentDemo(models.AbstractModel):
                 "carrier_demo_formula",
             ],
         )
-        # The shop sells in the company's currency, whatever the visitor's country.
-        pricelist = env["product.pricelist"].search(
-            [("currency_id", "=", env.company.currency_id.id)], limit=1
-        )
+        pricelist = self._demo_pricelist()
         salespeople = env.ref("base.user_admin") | env.ref(
             "order_fulfilment.user_demo_operator", raise_if_not_found=False
         )
@@ -153,6 +150,14 @@ class FulfilmentDemo(models.AbstractModel):
     )
 
     @api.model
+    def _demo_pricelist(self):
+        """The shop sells in the company's currency (RON), whatever the
+        customer's country: Odoo's demo EUR pricelist for Europe stays out."""
+        return self.env["product.pricelist"].search(
+            [("currency_id", "=", self.env.company.currency_id.id)], limit=1
+        )
+
+    @api.model
     def _demo_set_carrier(self, order, carrier):
         """The carrier's checkout price, as the shop would have computed it."""
         rate = carrier.rate_shipment(order)
@@ -171,6 +176,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = self.env["sale.order"].create(
                 {
                     "partner_id": partner.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": products[0].id, "product_uom_qty": 1}
@@ -195,6 +201,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = self.env["sale.order"].create(
                 {
                     "partner_id": customer.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": product.id, "product_uom_qty": 1}
@@ -304,6 +311,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = env["sale.order"].create(
                 {
                     "partner_id": portal_partner.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": product.id, "product_uom_qty": 2}
