@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .delivery_carrier import COURIER_TYPES
+
 
 class FulfilmentDemo(models.AbstractModel):
     _name = "fulfilment.demo"
@@ -120,6 +122,7 @@ class FulfilmentDemo(models.AbstractModel):
             self._demo_spread_history(order, order_date, rng)
         self._generate_demo_address_cases(products)
         self._generate_demo_pickup(products)
+        self._generate_demo_batch()
 
     @api.model
     def _demo_records(self, model, names):
@@ -186,6 +189,36 @@ class FulfilmentDemo(models.AbstractModel):
             )
             self._demo_set_carrier(order, fan)
             order.action_confirm()
+
+    @api.model
+    def _generate_demo_batch(self):
+        """A batch of three ready courier deliveries of the shop's orders for
+        the picker: one walk, one tote per delivery."""
+        pickings = self.env["stock.picking"].search(
+            [
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "assigned"),
+                ("sale_id", "!=", False),
+                ("batch_id", "=", False),
+                ("carrier_tracking_ref", "=", False),
+                (
+                    "carrier_id.delivery_type",
+                    "in",
+                    [code for code, _label in COURIER_TYPES],
+                ),
+            ],
+            order="id",
+            limit=3,
+        )
+        if len(pickings) < 2:
+            return
+        picker = self.env.ref("order_fulfilment.user_demo_picker", False)
+        self.env["stock.picking.batch"].create(
+            {
+                "picking_ids": [fields.Command.set(pickings.ids)],
+                "user_id": picker.id if picker else False,
+            }
+        ).action_confirm()
 
     @api.model
     def _generate_demo_pickup(self, products):
