@@ -156,6 +156,9 @@ class FulfilmentDemo(models.AbstractModel):
     def _demo_pricelist(self):
         """The shop sells in the company's currency (RON), whatever the
         customer's country: Odoo's demo EUR pricelist for Europe stays out."""
+        pricelist = self.env.ref("order_fulfilment.pricelist_demo_ron", False)
+        if pricelist and pricelist.currency_id == self.env.company.currency_id:
+            return pricelist
         return self.env["product.pricelist"].search(
             [("currency_id", "=", self.env.company.currency_id.id)], limit=1
         )
