@@ -68,7 +68,7 @@ class FanCourierClient(CourierClient):
     @staticmethod
     def _message(payload):
         errors = payload.get("errors") if isinstance(payload, dict) else None
-        if isinstance(errors, dict):
+        if isinstance(errors, dict) and errors:
             return "; ".join(f"{key}: {_join(value)}" for key, value in errors.items())
         if isinstance(errors, list) and errors:
             return "; ".join(map(str, errors))

@@ -48,7 +48,7 @@ class FulfilmentCodSettlement(models.Model):
         required=True,
         tracking=True,
         domain="[('fulfilment_collects_cash', '=', True), "
-        "('company_id', 'in', (company_id, False))]",
+        "('company_id', 'in', [company_id, False])]",
     )
     source = fields.Selection(
         [("api", "Courier API"), ("file", "File (CSV / XLSX)")],
@@ -63,7 +63,7 @@ class FulfilmentCodSettlement(models.Model):
         default=lambda self: fields.Date.context_today(self) - timedelta(days=7),
     )
     date_to = fields.Date(string="Transferred Until", default=fields.Date.context_today)
-    report_file = fields.Binary(string="Report File", attachment=True)
+    report_file = fields.Binary(attachment=True)
     report_filename = fields.Char()
     state = fields.Selection(
         [("draft", "Draft"), ("imported", "To Settle"), ("done", "Settled")],
@@ -102,7 +102,7 @@ class FulfilmentCodSettlement(models.Model):
         "owes, registration refused.",
     )
     amount_total = fields.Monetary(compute="_compute_totals", string="Reported")
-    amount_paid = fields.Monetary(compute="_compute_totals", string="Amount Paid")
+    amount_paid = fields.Monetary(compute="_compute_totals")
 
     @api.depends("carrier_id", "date_from", "date_to", "report_filename", "source")
     def _compute_name(self):

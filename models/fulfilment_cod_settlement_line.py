@@ -30,13 +30,13 @@ class FulfilmentCodSettlementLine(models.Model):
     amount = fields.Monetary(string="Transferred", required=True)
     transferred_on = fields.Date()
     collected_on = fields.Date()
-    transfer_reference = fields.Char(string="Transfer Reference")
+    transfer_reference = fields.Char()
     client_reference = fields.Char(string="Shop Reference")
     recipient = fields.Char()
 
     # What it matches
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True)
+    order_id = fields.Many2one("sale.order", readonly=True, index=True)
     expected_amount = fields.Monetary(
         string="Owed",
         readonly=True,
