@@ -33,6 +33,7 @@ class FulfilmentCodSettlement(models.Model):
         compute="_compute_name",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         tracking=True,
         help="The courier's reference of the transfer, or what identifies the "
@@ -55,6 +56,7 @@ class FulfilmentCodSettlement(models.Model):
         compute="_compute_source",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
     )
     carrier_has_api = fields.Boolean(related="carrier_id.fulfilment_cod_report_api")

@@ -305,7 +305,21 @@ class TestCodSettlement(CodSettlementCommon):
         order = self._shipped_order("1SDA000444")
         self._mark_paid(order)
         content = f"AWB,Ramburs\n1SDA000444,{order.amount_total:.2f}\n".encode()
-        settlement = self._file_settlement(content)
+        # Created in code (no form): the reference and the source still fill in.
+        settlement = (
+            self.env["fulfilment.cod.settlement"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "carrier_id": self.sameday_file.id,
+                    "report_file": base64.b64encode(content),
+                    "report_filename": "ramburs-27.csv",
+                }
+            )
+        )
+        self.assertEqual(
+            (settlement.source, settlement.name), ("file", "ramburs-27.csv")
+        )
         settlement.action_import()
         self.assertEqual(settlement.line_ids.state, "already_paid")
         with self.assertRaisesRegex(UserError, "No line is ready"):
