@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from ..couriers import CourierError
 from ..couriers.cod_report import parse_report_file
@@ -229,7 +230,9 @@ class FulfilmentCodSettlement(models.Model):
             body=_(
                 "%(paid)s order(s) paid for %(amount)s; %(problems)s line(s) to check.",
                 paid=len(paid),
-                amount=sum(paid.mapped("amount")),
+                amount=format_amount(
+                    self.env, sum(paid.mapped("amount")), self.currency_id
+                ),
                 problems=self.problem_count,
             )
         )

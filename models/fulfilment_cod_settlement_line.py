@@ -5,6 +5,7 @@ import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount
 
 # States of a line that still need someone's attention.
 PROBLEM_STATES = ("unmatched", "mismatch", "failed")
@@ -171,8 +172,8 @@ class FulfilmentCodSettlementLine(models.Model):
                 "message": _(
                     "%(order)s owes %(owed)s; the courier transferred %(amount)s.",
                     order=order.name,
-                    owed=owed,
-                    amount=self.amount,
+                    owed=format_amount(self.env, owed, order.currency_id),
+                    amount=format_amount(self.env, self.amount, order.currency_id),
                 ),
             }
         return {"state": "matched", "message": False}
@@ -228,8 +229,10 @@ class FulfilmentCodSettlementLine(models.Model):
                             "The invoices of %(order)s owe %(owed)s, not the "
                             "%(amount)s transferred.",
                             order=self.order_id.name,
-                            owed=paid,
-                            amount=self.amount,
+                            owed=format_amount(self.env, paid, self.currency_id),
+                            amount=format_amount(
+                                self.env, self.amount, self.currency_id
+                            ),
                         )
                     )
                 self.write(
