@@ -114,6 +114,8 @@ class FulfilmentCodSettlement(models.Model):
                 continue
             if settlement.source == "file" and settlement.report_filename:
                 settlement.name = settlement.report_filename
+            elif settlement.source == "file" and settlement.carrier_id:
+                settlement.name = _("%s repayment report", settlement.carrier_id.name)
             elif settlement.carrier_id and settlement.date_from:
                 settlement.name = _(
                     "%(courier)s %(date_from)s – %(date_to)s",
