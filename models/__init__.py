@@ -99,3 +99,6 @@ from . import delivery_carrier_quote
 from . import fulfilment_courier_county
 from . import fulfilment_courier_locality
 from . import fulfilment_shipping_quote
+from . import delivery_carrier_cod
+from . import fulfilment_cod_settlement
+from . import fulfilment_cod_settlement_line
