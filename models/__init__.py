@@ -66,7 +66,10 @@ from . import sale_report
 from . import sms_sms
 from . import stock_move
 from . import stock_move_line
+from . import stock_move_delivery_limit
 from . import stock_picking
+from . import stock_picking_picker_access
+from . import stock_lot
 from . import stock_picking_courier
 from . import stock_picking_courier_queue
 from . import stock_picking_printing

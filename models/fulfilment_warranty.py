@@ -281,6 +281,7 @@ class FulfilmentWarranty(models.Model):
 
     def action_regenerate_token(self):
         """Issue a new verification link (the printed QR code stops working)."""
+        self.check_access("write")
         for warranty in self:
             warranty.sudo().verification_token = _new_verification_token()
             warranty.message_post(

@@ -47,3 +47,4 @@ from . import test_pickup
 from . import test_checkout_price
 from . import test_courier_places
 from . import test_checkout_address
+from . import test_picker_hardening
