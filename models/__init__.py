@@ -101,3 +101,5 @@ from . import delivery_carrier_quote
 from . import fulfilment_courier_county
 from . import fulfilment_courier_locality
 from . import fulfilment_shipping_quote
+from . import sale_order_action_access
+from . import stock_picking_action_access

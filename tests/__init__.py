@@ -48,3 +48,5 @@ from . import test_checkout_price
 from . import test_courier_places
 from . import test_checkout_address
 from . import test_picker_hardening
+from . import test_action_access
+from . import test_carrier_connection_access
