@@ -50,3 +50,4 @@ from . import test_checkout_address
 from . import test_picker_hardening
 from . import test_action_access
 from . import test_carrier_connection_access
+from . import test_rma_concurrency
