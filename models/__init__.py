@@ -103,3 +103,4 @@ from . import fulfilment_courier_locality
 from . import fulfilment_shipping_quote
 from . import sale_order_action_access
 from . import stock_picking_action_access
+from . import stock_picking_tracking_link

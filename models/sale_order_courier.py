@@ -1,7 +1,5 @@
 """Courier buttons of the order: send its deliveries, labels, tracking."""
 
-from urllib.parse import urlsplit
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -57,10 +55,7 @@ class SaleOrder(models.Model):
                 "id", reverse=True
             )[:1]
             order.fulfilment_tracking_ref = picking.carrier_tracking_ref
-            # The link goes to customers (portal, e-mails, SMS): a web page
-            # only, never a ``javascript:`` or ``data:`` URL from a carrier.
-            url = picking.fulfilment_tracking_url
-            order.fulfilment_tracking_url = url if _is_web_url(url) else False
+            order.fulfilment_tracking_url = picking.fulfilment_tracking_url
             order.fulfilment_tracking_carrier_id = picking.carrier_id
 
     @api.depends("transaction_ids.provider_id.fulfilment_cash_on_delivery")
@@ -110,14 +105,3 @@ class SaleOrder(models.Model):
                 _("%s has no delivery without a tracking number.", self.name)
             )
         return pickings[0].action_fulfilment_manual_tracking()
-
-
-def _is_web_url(url):
-    """Whether ``url`` is an absolute http(s) address."""
-    if not url or not isinstance(url, str):
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -51,3 +51,4 @@ from . import test_picker_hardening
 from . import test_action_access
 from . import test_carrier_connection_access
 from . import test_rma_concurrency
+from . import test_bad_input
