@@ -94,7 +94,9 @@ class TestPublicPagesBadInput(FulfilmentRmaCommon, HttpCase):
                 "product_id": self.env["product.product"]
                 .create({"name": "Local delivery", "type": "service"})
                 .id,
-                "tracking_url": "javascript:alert(document.cookie)//<shipmenttrackingnumber>",
+                "tracking_url": (
+                    "javascript:alert(document.cookie)//<shipmenttrackingnumber>"
+                ),
             }
         )
         order = self._create_delivered_order([(self.product, 1, 100.0)])
