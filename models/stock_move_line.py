@@ -25,15 +25,19 @@ class StockMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._fulfilment_check_picker_write()
+        if vals_list:
+            self._fulfilment_check_picker_write()
         return super().create(vals_list)
 
     def write(self, vals):
-        self._fulfilment_check_picker_write()
+        # Odoo writes empty recordsets on its way: nothing changes then.
+        if self:
+            self._fulfilment_check_picker_write()
         return super().write(vals)
 
     def unlink(self):
-        self._fulfilment_check_picker_write()
+        if self:
+            self._fulfilment_check_picker_write()
         return super().unlink()
 
     # ------------------------------------------------------------
