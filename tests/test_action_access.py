@@ -17,6 +17,7 @@ NAVIGATION = {
     ("account.move", "action_view_fulfilment_rma"),
     ("delivery.carrier", "action_fulfilment_view_localities"),
     ("delivery.carrier", "action_fulfilment_view_logs"),
+    ("fulfilment.cod.settlement", "action_view_orders"),
     ("fulfilment.rma", "action_view_credit_notes"),
     ("fulfilment.rma", "action_view_delivery_pickings"),
     ("fulfilment.rma", "action_view_invoices"),
@@ -108,6 +109,8 @@ class TestActionAccess(FulfilmentWarrantyCommon):
         cls.env["stock.picking.batch"].create(
             {"picking_ids": [Command.set(ready.picking_ids.ids)]}
         )
+        cls.carrier.fulfilment_collects_cash = True
+        cls.env["fulfilment.cod.settlement"].create({"carrier_id": cls.carrier.id})
         cls.env["fulfilment.print.job"].create(
             {
                 "name": "Labels",
