@@ -47,6 +47,10 @@ class StockPicking(models.Model):
         self._fulfilment_check_action_access()
         return super().action_fulfilment_refresh_tracking()
 
+    def action_fulfilment_retry_label(self):
+        self._fulfilment_check_action_access()
+        return super().action_fulfilment_retry_label()
+
     def action_fulfilment_send_to_courier(self):
         self._fulfilment_check_action_access()
         return super().action_fulfilment_send_to_courier()
