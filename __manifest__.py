@@ -37,6 +37,7 @@
         "views/sale_portal_templates.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "views/account_move_views.xml",
         "views/payment_provider_views.xml",
         "views/fulfilment_referrer_views.xml",
         "wizards/fulfilment_status_change_views.xml",
@@ -77,6 +78,7 @@
         "data/demo/fulfilment_payment_policy_demo.xml",
         "data/demo/fulfilment_rma_demo.xml",
         "data/demo/fulfilment_warranty_demo.xml",
+        "data/demo/res_company_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
 }
