@@ -15,11 +15,14 @@ class FulfilmentManualTracking(models.TransientModel):
         readonly=False,
     )
     tracking_ref = fields.Char(string="Tracking Number", required=True)
+    # The carrier's, saved on it only when changed: warehouse users enter
+    # numbers without the right to change carriers.
     tracking_url = fields.Char(
-        related="carrier_id.tracking_url",
+        compute="_compute_tracking_url",
+        store=True,
         readonly=False,
         help="Address of the carrier's tracking page; <shipmenttrackingnumber> is "
-        "replaced by the number.",
+        "replaced by the number. A changed address is saved on the carrier.",
     )
     notify_customer = fields.Boolean(string="E-mail the Customer", default=True)
     notify_sms = fields.Boolean(string="Send an SMS too")
@@ -29,6 +32,11 @@ class FulfilmentManualTracking(models.TransientModel):
         for wizard in self:
             wizard.carrier_id = wizard.picking_id.carrier_id
 
+    @api.depends("carrier_id")
+    def _compute_tracking_url(self):
+        for wizard in self:
+            wizard.tracking_url = wizard.carrier_id.tracking_url
+
     def action_confirm(self):
         """Store the number, tell the customer, mark the order shipped."""
         self.ensure_one()
@@ -36,6 +44,8 @@ class FulfilmentManualTracking(models.TransientModel):
         reference = (self.tracking_ref or "").strip()
         if not reference:
             raise UserError(_("Enter the tracking number."))
+        if (self.tracking_url or False) != (self.carrier_id.tracking_url or False):
+            self.carrier_id.tracking_url = self.tracking_url
         picking.write(
             {"carrier_id": self.carrier_id.id, "carrier_tracking_ref": reference}
         )
