@@ -38,13 +38,12 @@ class SaleOrder(models.Model):
     )
     def _compute_payment_deadline(self):
         for order in self:
+            # Quotations have no deadline: nothing else is read for them.
+            if order.state != "sale" or not order.date_order:
+                order.payment_deadline = False
+                continue
             policy = order.fulfilment_payment_policy_id
-            if (
-                order.state != "sale"
-                or not order.date_order
-                or not policy.payment_delay
-                or policy.is_cash_on_delivery
-            ):
+            if not policy.payment_delay or policy.is_cash_on_delivery:
                 order.payment_deadline = False
             elif policy.payment_delay_unit == "hours":
                 order.payment_deadline = order.date_order + timedelta(
@@ -60,13 +59,14 @@ class SaleOrder(models.Model):
     )
     def _compute_delivery_deadline(self):
         for order in self:
-            days = order.carrier_id.fulfilment_delivery_days
             if order.state != "sale":
                 order.delivery_deadline = False
             elif order.commitment_date:
                 order.delivery_deadline = order.commitment_date
-            elif days and order.date_order:
-                order.delivery_deadline = add_business_days(order.date_order, days)
+            elif order.carrier_id.fulfilment_delivery_days and order.date_order:
+                order.delivery_deadline = add_business_days(
+                    order.date_order, order.carrier_id.fulfilment_delivery_days
+                )
             else:
                 order.delivery_deadline = False
 
