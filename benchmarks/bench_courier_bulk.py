@@ -66,7 +66,9 @@ def main():
     ensure_database(args.config, args.database)
     with FakeGls() as fake, odoo_env(args.config, args.database) as env:
         fake.latency = LATENCY
-        from odoo.addons.order_fulfilment.models.stock_picking_courier import BULK_CONCURRENCY
+        from odoo.addons.order_fulfilment.models.delivery_carrier_shipment import (
+            BULK_CONCURRENCY,
+        )
 
         carrier = env["delivery.carrier"].create(
             {
@@ -94,13 +96,13 @@ def main():
         env.cr.commit()
 
         started = time.perf_counter()
-        results = bulk._fulfilment_send_batch()
+        results = env["delivery.carrier"]._fulfilment_send_batch(bulk)
         bulk_seconds = time.perf_counter() - started
         env.cr.commit()
 
         fake.latency = 0.0
         started = time.perf_counter()
-        ceiling_results = ceiling._fulfilment_send_batch()
+        ceiling_results = env["delivery.carrier"]._fulfilment_send_batch(ceiling)
         ceiling_seconds = time.perf_counter() - started
         env.cr.commit()
 

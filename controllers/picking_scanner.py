@@ -35,12 +35,14 @@ class PickingScannerController(http.Controller):
         "/fulfilment/picking/<int:picking_id>/delivery_slip", type="http", auth="user"
     )
     def picking_delivery_slip(self, picking_id):
-        """The delivery slip of a picking the user may read (pickers included)."""
+        """The slip of a picking the user may read (pickers included): the
+        80 mm packing slip or the A4 delivery slip, as its company chose."""
         picking = self._readable_picking(picking_id)
+        report = picking.sudo()._fulfilment_delivery_slip_report()
         pdf, _report_type = (
             request.env["ir.actions.report"]
             .sudo()
-            ._render_qweb_pdf("stock.action_report_delivery", picking.ids)
+            ._render_qweb_pdf(report, picking.ids)
         )
         return self._pdf_response(pdf, f"{picking.name.replace('/', '_')}.pdf")
 
@@ -52,3 +54,17 @@ class PickingScannerController(http.Controller):
         if not label:
             raise request.not_found()
         return self._pdf_response(base64.b64decode(label.datas), label.name)
+
+    @http.route("/fulfilment/batch/<int:batch_id>/pick_list", type="http", auth="user")
+    def batch_pick_list(self, batch_id):
+        """The pick list of a batch the user may read (pickers included), A4
+        or 80 mm as its company chose."""
+        batch = request.env["stock.picking.batch"].browse(batch_id).exists()
+        if not batch:
+            raise request.not_found()
+        batch.check_access("read")
+        report = batch.sudo()._fulfilment_pick_list_report()
+        pdf, _report_type = (
+            request.env["ir.actions.report"].sudo()._render_qweb_pdf(report, batch.ids)
+        )
+        return self._pdf_response(pdf, f"{batch.name.replace('/', '_')}.pdf")

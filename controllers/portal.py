@@ -87,7 +87,7 @@ class FulfilmentRmaPortal(CustomerPortal):
             return self._show_report(
                 model=rma_sudo,
                 report_type=report_type,
-                report_ref="order_fulfilment.report_fulfilment_rma",
+                report_ref=rma_sudo._portal_report,
                 download=download,
             )
         values = {
@@ -145,9 +145,7 @@ class FulfilmentRmaPortal(CustomerPortal):
             except UserError as exc:
                 error = exc.args[0]
             else:
-                return request.redirect(
-                    rma_sudo.get_portal_url() if access_token else rma_sudo.access_url
-                )
+                return request.redirect(rma_sudo._get_portal_redirect_url(access_token))
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -178,7 +176,12 @@ class FulfilmentRmaPortal(CustomerPortal):
                 )
                 > 0
             ):
-                line_vals.append({"sale_line_id": sale_line.id, "quantity": quantity})
+                vals = {"sale_line_id": sale_line.id, "quantity": quantity}
+                # Per item; left empty, the item takes the return's own.
+                for name in ("reason", "requested_resolution"):
+                    if post.get(f"{name}_{sale_line.id}"):
+                        vals[name] = post[f"{name}_{sale_line.id}"]
+                line_vals.append(vals)
         if not line_vals:
             raise UserError(_("Enter the quantity of at least one item to return."))
         reason = post.get("reason")
@@ -187,6 +190,13 @@ class FulfilmentRmaPortal(CustomerPortal):
         resolution = post.get("requested_resolution")
         if resolution not in dict(RMA_RESOLUTIONS):
             raise UserError(_("Choose what you would like us to do."))
+        for vals in line_vals:
+            if vals.get("reason", reason) not in dict(RMA_REASONS):
+                raise UserError(_("Choose the reason of each item from the list."))
+            if vals.get("requested_resolution", resolution) not in dict(
+                RMA_RESOLUTIONS
+            ):
+                raise UserError(_("Choose what you would like us to do from the list."))
         photo = request.httprequest.files.get("photo")
         photo_data = photo.read() if photo and photo.filename else b""
         if len(photo_data) > MAX_PHOTO_SIZE:

@@ -97,7 +97,7 @@ class FulfilmentWarrantyPortal(CustomerPortal):
             return self._show_report(
                 model=warranty_sudo,
                 report_type=report_type,
-                report_ref="order_fulfilment.action_report_fulfilment_warranty",
+                report_ref=warranty_sudo._portal_report,
                 download=download,
             )
         values = {
@@ -136,9 +136,7 @@ class FulfilmentWarrantyPortal(CustomerPortal):
                 error = exc.args[0]
             else:
                 return request.redirect(
-                    claim_sudo.get_portal_url()
-                    if access_token
-                    else claim_sudo.access_url
+                    claim_sudo._get_portal_redirect_url(access_token)
                 )
         values = self._prepare_portal_layout_values()
         values.update(

@@ -1,16 +1,21 @@
 """Courier API clients, in plain Python (no Odoo import).
 
-``CLIENTS`` maps the ``delivery.carrier`` delivery types to their client.
+``CLIENTS`` maps the ``delivery.carrier`` delivery types to their client;
+``shipping`` gets an AWB in typed steps (plan, job, outcome) that the carrier
+runs, several at once for a batch.
 """
 
 from .base import (
     Address,
     CourierAuthError,
     CourierClient,
+    CourierCounty,
     CourierError,
+    CourierLocality,
     CourierTimeout,
     CourierUnavailable,
     Parcel,
+    Quote,
     ShipmentRequest,
     ShipmentResult,
     TrackingEvent,

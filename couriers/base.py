@@ -6,8 +6,10 @@ against local fake servers that speak each courier's wire format.
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -40,6 +42,8 @@ class Address:
     contact_name: str = ""
     company_name: str = ""
     locality_id: str = ""
+    # The courier's own id of the county, when its nomenclature gives one.
+    county_id: str = ""
 
 
 @dataclass
@@ -81,6 +85,42 @@ class ShipmentResult:
     label: bytes = None
     parcel_numbers: list = field(default_factory=list)
     tracking_url: str = ""
+    # The courier's own id of the shipment when it is not the AWB (GLS ParcelId):
+    # kept with the AWB and handed back to ``cancel``.
+    shipment_id: str = ""
+    raw: object = None
+
+
+@dataclass
+class Quote:
+    """What the courier would charge for a shipment, asked before any AWB."""
+
+    price: float  # without VAT when the courier tells both
+    currency: str = "RON"
+    price_with_vat: float = 0.0  # 0 when the courier does not tell
+    delivery_hours: int = 0  # the courier's delivery estimate; 0 when unknown
+    raw: object = None
+
+
+@dataclass
+class CourierCounty:
+    """A county as the courier's nomenclature has it."""
+
+    id: str
+    name: str
+    code: str = ""  # the county's abbreviation (BV, CJ, B), when given
+
+
+@dataclass
+class CourierLocality:
+    """A locality as the courier's nomenclature spells it."""
+
+    id: str
+    name: str
+    county_id: str = ""
+    postal_code: str = ""
+    # The municipality a village belongs to (Cargus ParentName, Sameday village).
+    parent_name: str = ""
     raw: object = None
 
 
@@ -134,10 +174,15 @@ class CourierAuthError(CourierError):
 
 
 class MemoryTokenStore:
-    """Keeps the token in the client; Odoo passes a store backed by the database."""
+    """Keeps the token in the client; Odoo passes a store backed by the database.
+
+    Clients sharing a store (the parallel calls of a batch) log in one at a
+    time under its ``lock``, so one login serves them all.
+    """
 
     def __init__(self):
         self._value = None
+        self.lock = threading.Lock()
 
     def get(self):
         return self._value
@@ -221,6 +266,10 @@ class CourierClient:
 
     name = "courier"
     supports_delta = False
+    # The courier publishes a price API (``quote``) / its locality list
+    # (``counties`` and ``localities``).
+    supports_quote = False
+    supports_localities = False
     token_lifetime = timedelta(hours=24)
     redact_keys = ("password", "Password", "token", "X-Auth-Password")
 
@@ -257,8 +306,29 @@ class CourierClient:
     def track_delta(self, since, until):
         raise CourierError(f"{self.name} offers no tracking delta.")
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
+        """Cancel the shipment ``awb``; ``shipment_id`` is the ``ShipmentResult``'s
+        own id of it, for the couriers that address shipments by another id."""
         raise NotImplementedError
+
+    def quote(self, request):
+        """The courier's price of the ``ShipmentRequest``, before any AWB.
+
+        :rtype: Quote
+        """
+        raise CourierError(f"{self.name} publishes no price API.", code="unsupported")
+
+    def counties(self):
+        """The counties of the courier's nomenclature (list of CourierCounty)."""
+        raise CourierError(
+            f"{self.name} publishes no locality list.", code="unsupported"
+        )
+
+    def localities(self, county):
+        """The localities of a ``CourierCounty`` (list of CourierLocality)."""
+        raise CourierError(
+            f"{self.name} publishes no locality list.", code="unsupported"
+        )
 
     def _result(self, awb, price=0.0, raw=None, label=None, parcel_numbers=None):
         """A ``ShipmentResult`` in the courier's currency, with its tracking link."""
@@ -283,15 +353,20 @@ class CourierClient:
         """Return (token, expires_at) from the courier."""
         raise NotImplementedError
 
-    def _token(self, refresh=False):
-        stored = None if refresh else self.token_store.get()
-        if stored:
-            token, expires_at = stored
-            if expires_at is None or expires_at > datetime.now(timezone.utc):
-                return token
-        token, expires_at = self._login()
-        self.token_store.set(token, expires_at)
-        return token
+    def _token(self, rejected=None):
+        """A valid token: the stored one unless expired or ``rejected`` by the
+        courier, else a new login (one at a time per store)."""
+        with getattr(self.token_store, "lock", None) or contextlib.nullcontext():
+            stored = self.token_store.get()
+            if stored:
+                token, expires_at = stored
+                if token != rejected and (
+                    expires_at is None or expires_at > datetime.now(timezone.utc)
+                ):
+                    return token
+            token, expires_at = self._login()
+            self.token_store.set(token, expires_at)
+            return token
 
     def _auth_headers(self, token):
         return {"Authorization": f"Bearer {token}"}
@@ -332,14 +407,14 @@ class CourierClient:
         headers = dict(headers or {})
         if not authenticated:
             return self._send(method, path, headers=headers, **kwargs)
-        for attempt in (0, 1):
-            token = self._token(refresh=attempt == 1)
+        token = None
+        for _attempt in (0, 1):
+            token = self._token(rejected=token)
             response = self._send(
                 method, path, headers={**headers, **self._auth_headers(token)}, **kwargs
             )
             if response.status_code not in (401, 403):
                 return response
-            self.token_store.set(None, None)
         raise CourierAuthError(
             f"{self.name} refused the credentials (HTTP {response.status_code}).",
             code=str(response.status_code),

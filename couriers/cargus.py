@@ -7,11 +7,16 @@ from .base import (
     BUCHAREST,
     CourierAuthError,
     CourierClient,
+    CourierCounty,
     CourierError,
+    CourierLocality,
+    Quote,
     TrackingEvent,
     decode_label,
     parse_local_time,
 )
+
+ROMANIA = 1  # Cargus's countryId of Romania
 
 
 class CargusClient(CourierClient):
@@ -25,6 +30,8 @@ class CargusClient(CourierClient):
     name = "Cargus"
     production_url = "https://urgentcargus.azure-api.net/api/"
     supports_delta = True
+    supports_quote = True
+    supports_localities = True
 
     def _subscription(self):
         return {"Ocp-Apim-Subscription-Key": self.credentials["subscription_key"]}
@@ -88,6 +95,11 @@ class CargusClient(CourierClient):
         return {
             "Sender": {"LocationId": int(self.credentials.get("location_id") or 0)},
             "Recipient": {
+                # The nomenclature's ids when known (Cargus prefers them).
+                "CountyId": int(recipient.county_id) if recipient.county_id else None,
+                "LocalityId": int(recipient.locality_id)
+                if recipient.locality_id
+                else None,
                 "Name": recipient.company_name or recipient.name,
                 "CountyName": recipient.county,
                 "LocalityName": recipient.city,
@@ -200,12 +212,93 @@ class CargusClient(CourierClient):
             raw=event,
         )
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         payload = self._check(self._request("DELETE", "Awbs", params={"barCode": awb}))
         if payload is False:
             raise CourierError(
                 f"{self.name} refused to cancel {awb}: it has already been picked up."
             )
+
+    def quote(self, request):
+        """Cargus's ``POST ShippingCalculation``: ``Subtotal`` is the price
+        without VAT, ``GrandTotal`` with it."""
+        sender = request.sender
+        recipient = request.recipient
+        payload = self._payload(request)
+        body = {
+            "FromLocalityId": int(sender.locality_id)
+            if sender and sender.locality_id
+            else 0,
+            "FromCountyName": sender.county if sender else "",
+            "FromLocalityName": sender.city if sender else "",
+            "ToLocalityId": int(recipient.locality_id) if recipient.locality_id else 0,
+            "ToCountyName": recipient.county,
+            "ToLocalityName": recipient.city,
+            "OtherRepayment": "",
+            "PaymentInstrumentId": 0,
+            "PaymentInstrumentValue": 0,
+            "OpenPackage": False,
+            "SaturdayDelivery": False,
+            "MorningDelivery": False,
+            **{
+                key: payload[key]
+                for key in (
+                    "Parcels",
+                    "Envelopes",
+                    "TotalWeight",
+                    "ServiceId",
+                    "ShipmentPayer",
+                    "DeclaredValue",
+                    "CashRepayment",
+                    "BankRepayment",
+                    "ParcelCodes",
+                )
+            },
+        }
+        if request.extra.get("price_table_id"):
+            body["PriceTableId"] = int(request.extra["price_table_id"])
+        answer = self._check(self._request("POST", "ShippingCalculation", json=body))
+        if not isinstance(answer, dict) or answer.get("Subtotal") is None:
+            raise CourierError(f"{self.name}: {self._message(answer)}", raw=answer)
+        return Quote(
+            price=float(answer["Subtotal"]),
+            price_with_vat=float(answer.get("GrandTotal") or 0.0),
+            currency="RON",
+            raw=answer,
+        )
+
+    def counties(self):
+        answer = self._check(
+            self._request("GET", "Counties", params={"countryId": ROMANIA})
+        )
+        return [
+            CourierCounty(
+                id=str(item["CountyId"]),
+                name=item["Name"],
+                code=item.get("Abbreviation") or "",
+            )
+            for item in answer or []
+        ]
+
+    def localities(self, county):
+        answer = self._check(
+            self._request(
+                "GET",
+                "Localities",
+                params={"countryId": ROMANIA, "countyId": county.id},
+            )
+        )
+        return [
+            CourierLocality(
+                id=str(item["LocalityId"]),
+                name=item["Name"],
+                county_id=str(item.get("CountyId") or county.id),
+                postal_code=str(item.get("PostalCode") or ""),
+                parent_name=item.get("ParentName") or "",
+                raw=item,
+            )
+            for item in answer or []
+        ]
 
     @classmethod
     def tracking_url(cls, awb):

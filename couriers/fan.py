@@ -5,7 +5,10 @@ from datetime import datetime, timezone
 from .base import (
     CourierAuthError,
     CourierClient,
+    CourierCounty,
     CourierError,
+    CourierLocality,
+    Quote,
     TrackingEvent,
     decode_label,
     is_pdf,
@@ -22,6 +25,8 @@ class FanCourierClient(CourierClient):
 
     name = "FAN Courier"
     production_url = "https://api.fancourier.ro/"
+    supports_quote = True
+    supports_localities = True
 
     def _login(self):
         response = self._send(
@@ -203,11 +208,70 @@ class FanCourierClient(CourierClient):
             ]
         return result
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         response = self._request(
             "DELETE", "awb", params={"clientId": self.client_id, "awb": awb}
         )
         self._check(response)
+
+    def quote(self, request):
+        """FAN Courier's tariff of an internal shipment (``GET
+        reports/awb/internal-tariff``, the shipment in nested query keys):
+        ``costNoVAT`` without VAT, ``total`` with it."""
+        recipient, sender = request.recipient, request.sender
+        params = {
+            "clientId": self.client_id,
+            "info[service]": request.service or "Standard",
+            "info[payment]": "recipient" if request.payer == "recipient" else "sender",
+            "info[weight]": request.total_weight,
+            "info[packages][parcel]": len(request.parcels) or 1,
+            "recipient[locality]": recipient.city,
+            "recipient[county]": recipient.county,
+        }
+        if request.parcels:
+            params["info[dimensions][length]"] = max(p.length for p in request.parcels)
+            params["info[dimensions][width]"] = max(p.width for p in request.parcels)
+            params["info[dimensions][height]"] = max(p.height for p in request.parcels)
+        if request.declared_value:
+            params["info[declaredValue]"] = round(request.declared_value, 2)
+        if request.cod_amount:
+            params["info[options][]"] = ["X"]
+        if sender and sender.city:
+            params["sender[locality]"] = sender.city
+            params["sender[county]"] = sender.county
+        payload = self._check(
+            self._request("GET", "reports/awb/internal-tariff", params=params)
+        )
+        data = payload.get("data") or {}
+        if data.get("costNoVAT") is None:
+            raise CourierError(f"{self.name}: {self._message(data)}", raw=payload)
+        return Quote(
+            price=float(data["costNoVAT"]),
+            price_with_vat=float(data.get("total") or 0.0),
+            currency="RON",
+            raw=payload,
+        )
+
+    def counties(self):
+        payload = self._check(self._request("GET", "reports/counties"))
+        return [
+            CourierCounty(id=str(item.get("id") or item["name"]), name=item["name"])
+            for item in payload.get("data") or []
+        ]
+
+    def localities(self, county):
+        payload = self._check(
+            self._request("GET", "reports/localities", params={"county": county.name})
+        )
+        return [
+            CourierLocality(
+                id=str(item["id"]),
+                name=item["name"],
+                county_id=county.id,
+                raw=item,
+            )
+            for item in payload.get("data") or []
+        ]
 
     @classmethod
     def tracking_url(cls, awb):

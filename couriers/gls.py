@@ -190,6 +190,7 @@ class GlsClient(CourierClient):
             label=decode_label(result["Labels"]),
             parcel_numbers=[str(info["ParcelNumber"]) for info in infos],
             tracking_url=self.tracking_url(awb),
+            shipment_id=str(infos[0]["ParcelId"]),
             raw={"ParcelId": infos[0]["ParcelId"], "ParcelNumber": awb},
         )
 
@@ -211,6 +212,7 @@ class GlsClient(CourierClient):
                     awb=awb,
                     parcel_numbers=[awb],
                     tracking_url=self.tracking_url(awb),
+                    shipment_id=str(info["ParcelId"]),
                     raw={"ParcelId": info["ParcelId"], "ParcelNumber": awb},
                 )
         return None
@@ -248,17 +250,19 @@ class GlsClient(CourierClient):
             ]
         return result
 
-    def cancel(self, awb, parcel_id=None):
-        if not parcel_id:
+    def cancel(self, awb, shipment_id=""):
+        # GLS deletes a parcel by its ParcelId, which came with the AWB; an AWB
+        # recorded without it (typed in by hand) is looked up first.
+        if not shipment_id:
             found = self.find_shipment_by_awb(awb)
-            parcel_id = found and found.raw["ParcelId"]
-        if not parcel_id:
+            shipment_id = found and found.shipment_id
+        if not shipment_id:
             raise CourierError(f"{self.name} does not know the parcel {awb}.")
         result = self._call(
             "DeleteLabels",
             deleteLabelsRequest={
                 **self._auth(),
-                "ParcelIdList": {"int": [int(parcel_id)]},
+                "ParcelIdList": {"int": [int(shipment_id)]},
             },
         )
         self._raise_errors(result["DeleteLabelsErrorList"])
@@ -274,7 +278,11 @@ class GlsClient(CourierClient):
         )
         for info in (result["PrintDataInfoList"] or {}).get("PrintDataInfo") or []:
             if str(info["ParcelNumber"]) == str(awb):
-                return ShipmentResult(awb=str(awb), raw={"ParcelId": info["ParcelId"]})
+                return ShipmentResult(
+                    awb=str(awb),
+                    shipment_id=str(info["ParcelId"]),
+                    raw={"ParcelId": info["ParcelId"]},
+                )
         return None
 
     @classmethod

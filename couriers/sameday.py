@@ -5,7 +5,10 @@ from datetime import datetime, timedelta, timezone
 from .base import (
     CourierAuthError,
     CourierClient,
+    CourierCounty,
     CourierError,
+    CourierLocality,
+    Quote,
     ShipmentResult,
     TrackingEvent,
     decode_label,
@@ -15,6 +18,9 @@ from .base import (
 
 PACKAGE_TYPES = {"parcel": 0, "envelope": 1, "large": 2}
 SYNC_WINDOW = timedelta(seconds=7200)  # the widest window status-sync accepts
+PAGE_SIZE = 500  # elements per page of the geolocation lists
+# Fields of the AWB form that the cost estimation does not take.
+NOT_ESTIMATED = ("observation", "clientInternalReference", "cashOnDeliveryReturns")
 
 
 class SamedayClient(CourierClient):
@@ -27,6 +33,8 @@ class SamedayClient(CourierClient):
     name = "Sameday"
     production_url = "https://api.sameday.ro/"
     supports_delta = True
+    supports_quote = True
+    supports_localities = True
 
     def _login(self):
         response = self._send(
@@ -97,13 +105,20 @@ class SamedayClient(CourierClient):
             "awbRecipient[address]": " ".join(
                 part for part in (recipient.street, recipient.street_no) if part
             ),
-            "awbRecipient[cityString]": recipient.city,
-            "awbRecipient[countyString]": recipient.county,
             "awbRecipient[postalCode]": recipient.zip_code,
             "awbRecipient[personType]": 1 if recipient.company_name else 0,
             "observation": request.observation,
             "clientInternalReference": request.reference,
         }
+        # The nomenclature's ids when known, else the names (as the SDK does).
+        if recipient.locality_id:
+            form["awbRecipient[city]"] = int(recipient.locality_id)
+        else:
+            form["awbRecipient[cityString]"] = recipient.city
+        if recipient.county_id:
+            form["awbRecipient[county]"] = int(recipient.county_id)
+        else:
+            form["awbRecipient[countyString]"] = recipient.county
         if recipient.company_name:
             form["awbRecipient[companyName]"] = recipient.company_name
         for index, parcel in enumerate(request.parcels or []):
@@ -209,8 +224,64 @@ class SamedayClient(CourierClient):
             raw=item,
         )
 
-    def cancel(self, awb):
+    def cancel(self, awb, shipment_id=""):
         self._check(self._request("DELETE", f"api/awb/{awb}"))
+
+    def quote(self, request):
+        """Sameday's AWB cost estimation (``POST /api/awb/estimate-cost``): the
+        AWB form without the fields of the shipment itself. Sameday does not
+        say whether ``amount`` includes VAT: it is taken as the price."""
+        form = {
+            key: value
+            for key, value in self._form(request).items()
+            if key not in NOT_ESTIMATED
+        }
+        payload = self._check(self._request("POST", "api/awb/estimate-cost", data=form))
+        if not isinstance(payload, dict) or payload.get("amount") is None:
+            raise CourierError(f"{self.name}: {self._message(payload)}", raw=payload)
+        return Quote(
+            price=float(payload["amount"]),
+            currency=payload.get("currency") or "RON",
+            delivery_hours=int(payload.get("time") or 0),
+            raw=payload,
+        )
+
+    def counties(self):
+        return [
+            CourierCounty(
+                id=str(item["id"]), name=item["name"], code=item.get("code") or ""
+            )
+            for item in self._pages("api/geolocation/county", {})
+        ]
+
+    def localities(self, county):
+        return [
+            CourierLocality(
+                id=str(item["id"]),
+                name=item["name"],
+                county_id=str((item.get("county") or {}).get("id") or county.id),
+                postal_code=item.get("postalCode") or "",
+                parent_name=item.get("village") or "",
+                raw=item,
+            )
+            for item in self._pages("api/geolocation/city", {"county": county.id})
+        ]
+
+    def _pages(self, path, params):
+        """Every element of a paginated geolocation list."""
+        items, page = [], 1
+        while True:
+            payload = self._check(
+                self._request(
+                    "GET",
+                    path,
+                    params={**params, "page": page, "countPerPage": PAGE_SIZE},
+                )
+            )
+            items.extend(payload.get("data") or [])
+            if page >= int(payload.get("pages") or 1):
+                return items
+            page += 1
 
     @classmethod
     def tracking_url(cls, awb):

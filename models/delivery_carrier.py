@@ -1,3 +1,6 @@
+"""Carriers of the courier integrations: connection settings, client, token,
+and Odoo's provider contract (``<type>_send_shipping`` and friends)."""
+
 import secrets
 from datetime import timezone
 
@@ -23,6 +26,11 @@ TEST_URLS = {
 }
 
 
+def _naive_utc(moment):
+    """An aware datetime as Odoo stores it (naive UTC); False for None."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else False
+
+
 class _CarrierTokenStore(MemoryTokenStore):
     """Keeps the courier's token on the carrier, shared by every worker.
 
@@ -41,12 +49,8 @@ class _CarrierTokenStore(MemoryTokenStore):
             )
 
     def set(self, token, expires_at):
-        super().set(token, expires_at)
-        expiry = (
-            expires_at.astimezone(timezone.utc).replace(tzinfo=None)
-            if expires_at
-            else None
-        )
+        result = super().set(token, expires_at)
+        expiry = _naive_utc(expires_at) or None
         with self.carrier.env.registry.cursor() as cr:
             cr.execute(
                 """UPDATE delivery_carrier
@@ -57,6 +61,7 @@ class _CarrierTokenStore(MemoryTokenStore):
         self.carrier.invalidate_recordset(
             ["fulfilment_token", "fulfilment_token_expiry"]
         )
+        return result
 
 
 class DeliveryCarrier(models.Model):
@@ -250,7 +255,12 @@ class DeliveryCarrier(models.Model):
         return CLIENTS[self.delivery_type]
 
     def _fulfilment_client(self, on_exchange=None, session=None, token_store=None):
-        """The plain-Python client of this carrier's courier."""
+        """The plain-Python client of this carrier's courier.
+
+        :param session: a ``requests.Session`` to share (a new one by default)
+        :param token_store: where the client keeps its token (by default the
+            carrier, saved at once in a transaction of its own)
+        """
         self.ensure_one()
         return self._fulfilment_client_class()(
             self._fulfilment_base_url(),
@@ -261,24 +271,42 @@ class DeliveryCarrier(models.Model):
             on_exchange=on_exchange,
         )
 
-    def _fulfilment_session(self, pool_size):
-        """An HTTP session whose connections the calls of a batch reuse (no new
-        TCP and TLS handshake per parcel), up to ``pool_size`` at once."""
-        session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(
-            pool_connections=pool_size, pool_maxsize=pool_size
+    def _fulfilment_stored_token(self):
+        """The ``(token, expires_at)`` kept on the carrier, or None."""
+        self.ensure_one()
+        return _CarrierTokenStore(self).get()
+
+    def _fulfilment_save_token(self, token, own_transaction=True):
+        """Keep a token the courier gave for the next calls.
+
+        :param token: ``(token, expires_at)``
+        :param own_transaction: save it in a transaction of its own, so that a
+            rollback of the request does not lose it. A job that writes the
+            carrier later in its own transaction (the tracking job) saves it
+            there instead: a row changed by another transaction since this one
+            started cannot be written by it any more.
+        """
+        self.ensure_one()
+        if own_transaction:
+            _CarrierTokenStore(self).set(*token)
+            return
+        value, expires_at = token
+        self.sudo().write(
+            {
+                "fulfilment_token": value,
+                "fulfilment_token_expiry": _naive_utc(expires_at),
+            }
         )
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        return session
 
     # ------------------------------------------------------------
-    # Provider contract (see delivery/models/delivery_carrier.py)
+    # Provider contract (see delivery/models/delivery_carrier.py): each
+    # courier's <type>_* methods below; the shipments themselves are in
+    # delivery_carrier_shipment.py, the tracking in delivery_carrier_tracking.py.
     # ------------------------------------------------------------
 
     def _fulfilment_rate_shipment(self, order):
-        # None of these couriers publishes a quote API: the carrier's fixed
-        # price is the estimate; the real price comes back with the AWB.
+        # The fixed price: the other price sources (rules, courier quote,
+        # formula) override this; the real price comes back with the AWB.
         self.ensure_one()
         return {
             "success": True,
@@ -287,18 +315,11 @@ class DeliveryCarrier(models.Model):
             "warning_message": False,
         }
 
-    def _fulfilment_send_shipping(self, pickings):
-        return [picking._fulfilment_ship() for picking in pickings]
-
     def _fulfilment_get_tracking_link(self, picking):
         self.ensure_one()
         if not picking.carrier_tracking_ref:
             return False
         return CLIENTS[self.delivery_type].tracking_url(picking.carrier_tracking_ref)
-
-    def _fulfilment_cancel_shipment(self, pickings):
-        for picking in pickings:
-            picking._fulfilment_cancel_awb()
 
     def fan_courier_rate_shipment(self, order):
         return self._fulfilment_rate_shipment(order)

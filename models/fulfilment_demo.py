@@ -18,16 +18,9 @@ class FulfilmentDemo(models.AbstractModel):
         products = env["product.product"].search(
             [("default_code", "=like", "OF-%")], order="default_code"
         )
-        customers = (
-            env["res.partner"]
-            .search(
-                [
-                    ("email", "=like", "%@%example.com"),
-                    ("id", "not in", env.user.partner_id.ids),
-                ]
-            )
-            .filtered(lambda p: not p.user_ids or p.user_ids.share)
-        )
+        # The shop's own customers only: Odoo's demo partners (US addresses)
+        # stay out of the fulfilment flows.
+        customers = self._demo_customers()
         if not products or not customers:
             return
         warehouse = env["stock.warehouse"].search(
@@ -37,8 +30,15 @@ class FulfilmentDemo(models.AbstractModel):
             env["stock.quant"]._update_available_quantity(
                 product, warehouse.lot_stock_id, rng.randint(40, 120)
             )
-        carriers = env["delivery.carrier"].search(
-            [("company_id", "in", [env.company.id, False])]
+        carriers = self._demo_records(
+            "delivery.carrier",
+            [
+                "carrier_demo_fan",
+                "carrier_demo_sameday",
+                "carrier_demo_cargus",
+                "carrier_demo_gls",
+                "carrier_demo_formula",
+            ],
         )
         # The shop sells in the company's currency, whatever the visitor's country.
         pricelist = env["product.pricelist"].search(
@@ -104,9 +104,7 @@ class FulfilmentDemo(models.AbstractModel):
                 }
             )
             if carriers:
-                carrier = rng.choice(carriers)
-                order.set_delivery_line(carrier, carrier.fixed_price or 19.99)
-                order.carrier_id = carrier
+                self._demo_set_carrier(order, rng.choice(carriers))
             if stage == "quotation":
                 continue
             if stage == "cancelled":
@@ -123,6 +121,94 @@ class FulfilmentDemo(models.AbstractModel):
                 if status.get(step):
                     order._fulfilment_set_status(status[step])
             self._demo_spread_history(order, order_date, rng)
+        self._generate_demo_address_cases(products)
+        self._generate_demo_pickup(products)
+
+    @api.model
+    def _demo_records(self, model, names):
+        return self.env[model].browse(
+            record.id
+            for name in names
+            if (record := self.env.ref(f"order_fulfilment.{name}", False))
+        )
+
+    @api.model
+    def _demo_customers(self):
+        """The shop's demo customers with good addresses (not Odoo's own demo
+        partners, not the deliberately wrong addresses)."""
+        data = self.env["ir.model.data"].search(
+            [
+                ("module", "=", "order_fulfilment"),
+                ("model", "=", "res.partner"),
+                ("name", "=like", "partner_demo_%"),
+                ("name", "not in", list(self._DEMO_WRONG_ADDRESSES)),
+            ]
+        )
+        return self.env["res.partner"].browse(data.mapped("res_id"))
+
+    _DEMO_WRONG_ADDRESSES = (
+        "partner_demo_wrong_zip",
+        "partner_demo_wrong_locality",
+        "partner_demo_no_number",
+    )
+
+    @api.model
+    def _demo_set_carrier(self, order, carrier):
+        """The carrier's checkout price, as the shop would have computed it."""
+        rate = carrier.rate_shipment(order)
+        price = rate["price"] if rate.get("success") else carrier.fixed_price
+        order.set_delivery_line(carrier, price)
+
+    @api.model
+    def _generate_demo_address_cases(self, products):
+        """Confirmed FAN Courier orders of the customers with wrong addresses:
+        their banner lists the problems and Send to Courier refuses them."""
+        fan = self.env.ref("order_fulfilment.carrier_demo_fan", False)
+        for name in self._DEMO_WRONG_ADDRESSES:
+            partner = self.env.ref(f"order_fulfilment.{name}", False)
+            if not partner or not fan:
+                continue
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": products[0].id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+            )
+            self._demo_set_carrier(order, fan)
+            order.action_confirm()
+
+    @api.model
+    def _generate_demo_pickup(self, products):
+        """Two click & collect orders: one packed and waiting for the customer
+        (pickup code sent), one still to prepare."""
+        carrier = self.env.ref("order_fulfilment.carrier_demo_pickup", False)
+        customer = self.env["res.partner"].search(
+            [("email", "=", "andreea.popescu@example.com")], limit=1
+        )
+        if not carrier or not customer:
+            return
+        for ready in (True, False):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": product.id, "product_uom_qty": 1}
+                        )
+                        for product in products[:2]
+                    ],
+                }
+            )
+            self._demo_set_carrier(order, carrier)
+            order.action_confirm()
+            picking = order.picking_ids
+            picking.action_assign()
+            if ready and picking.state == "assigned":
+                picking.action_fulfilment_ready_for_pickup()
 
     @api.model
     def _demo_path(self, stage):
@@ -195,7 +281,13 @@ class FulfilmentDemo(models.AbstractModel):
         env = self.env
         orders = (
             env["sale.order"]
-            .search([("state", "=", "sale")], order="id")
+            .search(
+                [
+                    ("state", "=", "sale"),
+                    ("partner_id", "in", self._demo_customers().ids),
+                ],
+                order="id",
+            )
             .filtered(lambda o: o._fulfilment_get_returnable_lines())
         )
         if not orders:

@@ -53,13 +53,42 @@ class FulfilmentPaymentPolicy(models.Model):
         string="Delay Unit",
         default="business_days",
         required=True,
-        help="Hours for instant methods (cards), business days (Monday to Friday) "
-        "for bank transfers and cheques.",
+        help="Hours for instant methods (cards), business days for bank transfers "
+        "and cheques: the working days of the company's working calendar, its "
+        "public holidays excluded.",
     )
     is_offline = fields.Boolean(
         string="Offline Payment",
         help="Bank transfer, cheque...: unpaid orders with this method may be "
         "cancelled automatically (Sales settings, Fulfilment).",
+    )
+
+    # What the shop charges the customer for the method (a line of the order,
+    # revenue), apart from what the method costs the shop (the fees above).
+    customer_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="Charge the customer a fee for this method: a line of this product "
+        "is added to the order at checkout, with its taxes. Empty: no fee.",
+    )
+    customer_fee_fixed = fields.Monetary(
+        string="Customer Fee",
+        help="Fixed part of the fee charged to the customer, taxes included, in "
+        "the company currency.",
+    )
+    customer_fee_percent = fields.Float(
+        string="Customer Fee (%)",
+        digits=(16, 4),
+        help="Percentage of the order total (taxes and delivery included) added "
+        "to the fee charged to the customer.",
+    )
+    customer_fee_min = fields.Monetary(
+        string="Minimum Fee", help="The fee charged is never below this amount."
+    )
+    customer_fee_max = fields.Monetary(
+        string="Maximum Fee",
+        help="The fee charged is never above this amount. 0: no maximum.",
     )
 
     _sql_constraints = [
@@ -70,13 +99,25 @@ class FulfilmentPaymentPolicy(models.Model):
         ),
     ]
 
-    @api.constrains("fee_fixed", "fee_percent", "payment_delay")
+    @api.constrains(
+        "fee_fixed",
+        "fee_percent",
+        "payment_delay",
+        "customer_fee_fixed",
+        "customer_fee_percent",
+        "customer_fee_min",
+        "customer_fee_max",
+    )
     def _check_positive(self):
         for policy in self:
             if (
                 policy.fee_fixed < 0
                 or policy.fee_percent < 0
                 or policy.payment_delay < 0
+                or policy.customer_fee_fixed < 0
+                or policy.customer_fee_percent < 0
+                or policy.customer_fee_min < 0
+                or policy.customer_fee_max < 0
             ):
                 raise ValidationError(
                     _(
@@ -84,6 +125,33 @@ class FulfilmentPaymentPolicy(models.Model):
                         method=policy.payment_method_id.name,
                     )
                 )
+
+    @api.constrains("customer_fee_min", "customer_fee_max")
+    def _check_customer_fee_bounds(self):
+        for policy in self:
+            if (
+                policy.customer_fee_max
+                and policy.customer_fee_max < policy.customer_fee_min
+            ):
+                raise ValidationError(
+                    _(
+                        "The maximum fee of %(method)s is below its minimum fee.",
+                        method=policy.payment_method_id.name,
+                    )
+                )
+
+    def _fulfilment_customer_fee(self, total):
+        """The fee charged to the customer on an order of ``total`` (taxes
+        included, company currency, the fee itself left out); 0 without a fee
+        product."""
+        self.ensure_one()
+        if not self.customer_fee_product_id:
+            return 0.0
+        fee = self.customer_fee_fixed + self.customer_fee_percent / 100.0 * total
+        fee = max(fee, self.customer_fee_min)
+        if self.customer_fee_max:
+            fee = min(fee, self.customer_fee_max)
+        return self.currency_id.round(fee)
 
     @api.depends("payment_method_id", "company_id")
     def _compute_display_name(self):

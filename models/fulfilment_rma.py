@@ -3,6 +3,9 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 RMA_REASONS = [
     ("defective", "Defective or not working"),
@@ -36,19 +39,14 @@ RMA_OPEN_STATES = ("requested", "approved")
 class FulfilmentRma(models.Model):
     _name = "fulfilment.rma"
     _description = "Return (RMA)"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["fulfilment.portal.document"]
     _order = "date_requested desc, id desc"
     _check_company_auto = True
+    _portal_path = "/my/returns"
+    _portal_report = "order_fulfilment.report_fulfilment_rma"
+    _portal_type_name = _lt("Return")
 
     # Identity
-    name = fields.Char(
-        string="Number",
-        required=True,
-        copy=False,
-        readonly=True,
-        index="trigram",
-        default=lambda self: _("New"),
-    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -222,29 +220,30 @@ class FulfilmentRma(models.Model):
             rma.credit_note_count = types.count("out_refund")
             rma.invoice_count = types.count("out_invoice")
 
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for rma in self:
-            rma.access_url = f"/my/returns/{rma.id}"
-
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("fulfilment.rma") or _("New")
         rmas = super().create(vals_list)
         for rma in rmas:
             rma.message_subscribe(partner_ids=rma.partner_id.ids)
         return rmas
+
+    def write(self, vals):
+        # Items that follow the return's reason or requested resolution keep
+        # following it; those the customer described otherwise keep theirs.
+        following = {}
+        for name in ("reason", "requested_resolution"):
+            if name in vals:
+                following[name] = self.line_ids.filtered(
+                    lambda line, name=name: line[name] == line.rma_id[name]
+                )
+        result = super().write(vals)
+        for name, lines in following.items():
+            lines.write({name: vals[name]})
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -785,17 +784,9 @@ class FulfilmentRma(models.Model):
                 )
         return res
 
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return _("Return %(name)s", name=self.name).replace("/", "-")
-
     @api.depends("order_id.warehouse_id.partner_id", "company_id.partner_id")
     def _compute_return_address_id(self):
         for rma in self:
             rma.return_address_id = (
                 rma.order_id.warehouse_id.partner_id or rma.company_id.partner_id
             )
-
-    def _get_portal_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]

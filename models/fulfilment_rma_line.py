@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
-from .fulfilment_rma import RMA_OPEN_STATES, RMA_RESOLUTIONS
+from .fulfilment_rma import RMA_OPEN_STATES, RMA_REASONS, RMA_RESOLUTIONS
 
 ITEM_CONDITIONS = [
     ("unopened", "Unopened"),
@@ -64,6 +64,22 @@ class FulfilmentRmaLine(models.Model):
         store=True,
     )
     condition = fields.Selection(ITEM_CONDITIONS, default="as_new")
+    # What the customer says of this item; the return's own values are the
+    # default for its items.
+    reason = fields.Selection(
+        RMA_REASONS,
+        compute="_compute_request",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    requested_resolution = fields.Selection(
+        RMA_RESOLUTIONS,
+        compute="_compute_request",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     resolution = fields.Selection(
         RMA_RESOLUTIONS,
         compute="_compute_resolution",
@@ -107,11 +123,26 @@ class FulfilmentRmaLine(models.Model):
     # Computes
     # ------------------------------------------------------------
 
-    @api.depends("rma_id.resolution")
+    @api.depends("rma_id.reason", "rma_id.requested_resolution")
+    def _compute_request(self):
+        for line in self:
+            if not line.reason:
+                line.reason = line.rma_id.reason
+            if not line.requested_resolution:
+                line.requested_resolution = line.rma_id.requested_resolution
+
+    @api.depends("rma_id.resolution", "requested_resolution")
     def _compute_resolution(self):
+        # Until the return is approved, an item follows the return's decided
+        # resolution, unless the customer asked something else for it.
         for line in self:
             if not line.resolution or line.rma_id.state in ("draft", "requested"):
-                line.resolution = line.rma_id.resolution
+                requested = line.requested_resolution
+                line.resolution = (
+                    requested
+                    if requested and requested != line.rma_id.requested_resolution
+                    else line.rma_id.resolution
+                )
 
     @api.depends("exchange_product_id")
     def _compute_exchange_price_unit(self):

@@ -17,6 +17,7 @@ FULFILMENT_EVENTS = [
     ("cancelled", "Cancelled"),
     ("payment_overdue", "Payment overdue"),
     ("delivery_overdue", "Delivery overdue"),
+    ("ready_for_pickup", "Ready for pickup in store"),
 ]
 
 
@@ -85,6 +86,12 @@ class FulfilmentStatus(models.Model):
         help="Sent to the customer's mobile when an order enters this status.",
     )
 
+    notifies_customer = fields.Boolean(
+        compute="_compute_notifies_customer",
+        string="Tells the Customer",
+        help="Orders entering this status send the customer an e-mail or an SMS.",
+    )
+
     order_count = fields.Integer(compute="_compute_order_count", string="Orders")
 
     _sql_constraints = [
@@ -94,6 +101,13 @@ class FulfilmentStatus(models.Model):
             "A status is either closed or cancelled, not both.",
         ),
     ]
+
+    @api.depends("mail_template_id", "sms_template_id")
+    def _compute_notifies_customer(self):
+        for status in self:
+            status.notifies_customer = bool(
+                status.mail_template_id or status.sms_template_id
+            )
 
     def _compute_order_count(self):
         counts = dict(

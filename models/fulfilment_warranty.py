@@ -9,6 +9,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 WARRANTY_TYPES = [("legal", "Legal"), ("commercial", "Commercial")]
 
@@ -18,7 +21,7 @@ WARRANTY_STATES = [
     ("void", "Void"),
 ]
 
-# Certificates the expiry job handles per transaction.
+# Certificates the expiry job handles per run.
 EXPIRY_BATCH_SIZE = 1000
 
 
@@ -29,20 +32,15 @@ def _new_verification_token(records=None):
 class FulfilmentWarranty(models.Model):
     _name = "fulfilment.warranty"
     _description = "Warranty Certificate"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["fulfilment.portal.document"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "lot_id.name", "partner_id.name", "order_id.name"]
+    _portal_path = "/my/warranty/certificate"
+    _portal_report = "order_fulfilment.action_report_fulfilment_warranty"
+    _portal_type_name = _lt("Warranty")
 
     # Identity
-    name = fields.Char(
-        string="Number",
-        required=True,
-        copy=False,
-        readonly=True,
-        index="trigram",
-        default=lambda self: _("New"),
-    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -164,12 +162,6 @@ class FulfilmentWarranty(models.Model):
         for warranty in self:
             warranty.claim_count = counts.get(warranty, 0)
 
-    def _compute_access_url(self):
-        result = super()._compute_access_url()
-        for warranty in self:
-            warranty.access_url = f"/my/warranty/certificate/{warranty.id}"
-        return result
-
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -178,13 +170,6 @@ class FulfilmentWarranty(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("fulfilment.warranty") or _("New")
             if (
                 vals.get("date_start")
                 and vals.get("months")
@@ -347,9 +332,7 @@ class FulfilmentWarranty(models.Model):
         }
 
     def action_print(self):
-        return self.env.ref(
-            "order_fulfilment.action_report_fulfilment_warranty"
-        ).report_action(self)
+        return self.env.ref(self._portal_report).report_action(self)
 
     # ------------------------------------------------------------
     # Issue on delivery, void on return, expire by date
@@ -566,36 +549,25 @@ class FulfilmentWarranty(models.Model):
     def _cron_expire(self, batch_size=EXPIRY_BATCH_SIZE):
         """Mark the certificates past their end date expired.
 
-        Under the scheduler each run handles one batch and reports its
-        progress, so Odoo commits it and calls again for the rest; called
-        directly, it handles every batch. The state change is not tracked in
-        the chatter: the end date already says it.
+        Each run expires at most ``batch_size`` certificates and reports its
+        progress to the scheduler, which runs it again at once while some
+        remain. The state change is not tracked in the chatter: the end date
+        already says it.
+
+        :return: how many certificates this run expired
         """
         today = fields.Date.context_today(self)
         domain = [("state", "=", "active"), ("date_end", "<", today)]
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        Warranty = self.with_context(tracking_disable=True)
-        done = 0
-        while True:
-            batch = Warranty.search(domain, limit=batch_size, order="id")
-            if not batch:
-                break
-            batch.write({"state": "expired"})
-            done += len(batch)
-            if in_cron:
-                self.env["ir.cron"]._notify_progress(
-                    done=len(batch), remaining=self.search_count(domain)
-                )
-                break
-        return done
+        batch = self.search(domain, limit=batch_size, order="id")
+        batch.with_context(tracking_disable=True).write({"state": "expired"})
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=self.search_count(domain)
+        )
+        return len(batch)
 
     # ------------------------------------------------------------
     # Portal and reports
     # ------------------------------------------------------------
-
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return _("Warranty %(name)s", name=self.name).replace("/", "-")
 
     def _get_portal_state_label(self):
         return self._get_state_label()

@@ -30,26 +30,19 @@ CLAIM_TRANSITIONS = {
     "returned": (),
 }
 
-# Claims the reminder job handles per transaction.
+# Claims the reminder job handles per run.
 REMINDER_BATCH_SIZE = 200
 
 
 class FulfilmentWarrantyClaim(models.Model):
     _name = "fulfilment.warranty.claim"
     _description = "Warranty Service Claim"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["fulfilment.portal.document"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
+    _portal_path = "/my/warranty/claim"
 
     # Identity
-    name = fields.Char(
-        string="Number",
-        required=True,
-        copy=False,
-        readonly=True,
-        index="trigram",
-        default=lambda self: _("New"),
-    )
     company_id = fields.Many2one(
         related="warranty_id.company_id", store=True, index=True, precompute=True
     )
@@ -171,12 +164,6 @@ class FulfilmentWarrantyClaim(models.Model):
                 else False
             ) or False
 
-    def _compute_access_url(self):
-        result = super()._compute_access_url()
-        for claim in self:
-            claim.access_url = f"/my/warranty/claim/{claim.id}"
-        return result
-
     def _claim_date(self):
         self.ensure_one()
         return fields.Date.context_today(
@@ -191,14 +178,6 @@ class FulfilmentWarrantyClaim(models.Model):
     def create(self, vals_list):
         self._check_override_rights(vals_list)
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                warranty = self.env["fulfilment.warranty"].browse(
-                    vals.get("warranty_id")
-                )
-                company = warranty.sudo().company_id or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("fulfilment.warranty.claim") or _("New")
             if vals.get("warranty_override"):
                 vals["override_user_id"] = self.env.user.id
         claims = super().create(vals_list)
@@ -206,6 +185,12 @@ class FulfilmentWarrantyClaim(models.Model):
             claim.message_subscribe(partner_ids=claim.partner_id.ids)
         claims._notify_customer("state")
         return claims
+
+    @api.model
+    def _get_sequence_company(self, vals):
+        # Claims take the company of their certificate.
+        warranty = self.env["fulfilment.warranty"].browse(vals.get("warranty_id"))
+        return warranty.sudo().company_id or self.env.company
 
     def write(self, vals):
         self._check_override_rights([vals])
@@ -361,21 +346,10 @@ class FulfilmentWarrantyClaim(models.Model):
                     mail_template, subtype_xmlid="mail.mt_comment"
                 )
         if sms_template:
-            for claim in claims.filtered(
-                lambda c: c.partner_id.mobile or c.partner_id.phone
-            ):
-                claim._message_sms_with_template(
-                    template=sms_template,
-                    partner_ids=claim.partner_id.ids,
-                    put_in_queue=True,
-                )
-            # Queued SMS leave after the commit: a failing gateway never blocks
-            # or undoes the claim's change.
-            cron = self.env.ref(
-                "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+            self.env["sms.sms"]._fulfilment_queue_to_customers(
+                claims.filtered(lambda c: c.partner_id.mobile or c.partner_id.phone),
+                template=sms_template,
             )
-            if cron:
-                cron.sudo()._trigger()
 
     @api.model
     def _reminder_domain(self, company, today):
@@ -398,38 +372,24 @@ class FulfilmentWarrantyClaim(models.Model):
 
         The claims are selected by their last reminder date, which is written
         with the reminder: a second run in the same interval finds nothing.
-        Under the scheduler each run handles one batch and reports the rest.
+        Each run reminds at most ``batch_size`` customers and reports its
+        progress to the scheduler, which runs it again at once while some
+        remain.
+
+        :return: how many claims this run reminded of
         """
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].search(
             [("fulfilment_warranty_reminder_days", ">", 0)]
         )
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        sent = 0
+        done = remaining = 0
         for company in companies:
             domain = self._reminder_domain(company, today)
-            while True:
-                claims = self.search(domain, limit=batch_size, order="id")
-                if not claims:
-                    break
+            if done < batch_size:
+                claims = self.search(domain, limit=batch_size - done, order="id")
                 claims.write({"last_reminder_date": today})
                 claims.with_company(company)._notify_customer("reminder")
-                sent += len(claims)
-                if in_cron:
-                    remaining = sum(
-                        self.search_count(self._reminder_domain(c, today))
-                        for c in companies
-                    )
-                    self.env["ir.cron"]._notify_progress(
-                        done=len(claims), remaining=remaining
-                    )
-                    return sent
-        return sent
-
-    # ------------------------------------------------------------
-    # Portal
-    # ------------------------------------------------------------
-
-    def _get_portal_state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+                done += len(claims)
+            remaining += self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done

@@ -1,10 +1,9 @@
 from odoo import _, fields, models
 
-from .picker_access import picker_fetch_field, picker_field_check
-
 
 class ProductProduct(models.Model):
-    _inherit = "product.product"
+    _name = "product.product"
+    _inherit = ["product.product", "fulfilment.picker.hidden.mixin"]
 
     # ------------------------------------------------------------
     # Pickers: no prices
@@ -16,17 +15,6 @@ class ProductProduct(models.Model):
         "standard_price",
         "price_extra",
     )
-
-    def check_field_access_rights(self, operation, field_names):
-        allowed = super().check_field_access_rights(operation, field_names)
-        return picker_field_check(self, operation, field_names, allowed)
-
-    def _fetch_field(self, field):
-        return picker_fetch_field(
-            self,
-            field,
-            lambda records, f: super()._fetch_field(f),
-        )
 
     # ------------------------------------------------------------
     # Committed stock: ordered on confirmed orders, not shipped yet

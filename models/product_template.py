@@ -1,28 +1,17 @@
 from odoo import _, api, fields, models
 
 from .fulfilment_warranty import WARRANTY_TYPES
-from .picker_access import picker_fetch_field, picker_field_check
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "fulfilment.picker.hidden.mixin"]
 
     # ------------------------------------------------------------
     # Pickers: no prices
     # ------------------------------------------------------------
 
     _fulfilment_picker_hidden_fields = ("list_price", "standard_price")
-
-    def check_field_access_rights(self, operation, field_names):
-        allowed = super().check_field_access_rights(operation, field_names)
-        return picker_field_check(self, operation, field_names, allowed)
-
-    def _fetch_field(self, field):
-        return picker_fetch_field(
-            self,
-            field,
-            lambda records, f: super()._fetch_field(f),
-        )
 
     # ------------------------------------------------------------
     # Committed stock: ordered on confirmed orders, not shipped yet

@@ -85,3 +85,15 @@ class ResConfigSettings(models.TransientModel):
     fulfilment_warranty_reminder_days = fields.Integer(
         related="company_id.fulfilment_warranty_reminder_days", readonly=False
     )
+
+    # ------------------------------------------------------------
+    # Click & collect
+    # ------------------------------------------------------------
+
+    fulfilment_pickup_reminder_days = fields.Integer(
+        string="Pickup Reminder After (days)",
+        default=3,
+        config_parameter="order_fulfilment.pickup_reminder_days",
+        help="An order not collected this many days after the customer was told it "
+        "is ready gets a reminder; as many days later, an activity for the staff.",
+    )

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import (
+    SQL,
     html2plaintext,
 )
 
@@ -53,6 +54,33 @@ class SaleOrder(models.Model):
                 ("company_id", "in", self.env.companies.ids),
             ]
         )
+
+    @api.model
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        if field_name == "fulfilment_status_id" and query.groupby:
+            # Groups of orders by status (kanban, list grouped by status) come
+            # in the statuses' order. Odoo would join every order row to its
+            # status before grouping; the position of the grouped value in the
+            # ordered list of statuses is computed once per group instead, and
+            # keeps the aggregation parallel.
+            ordered = (
+                self.env["fulfilment.status"]
+                .sudo()
+                .with_context(active_test=False)
+                ._search([], order="sequence, id")
+            )
+            status = self._field_to_sql(alias, field_name, query)
+            return SQL(
+                "array_position(ARRAY(%s), %s) %s %s, %s %s %s",
+                ordered.select(),
+                status,
+                direction,
+                nulls,
+                status,
+                direction,
+                nulls,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
     @api.depends("fulfilment_status_id.customer_label", "fulfilment_status_id.name")
     @api.depends_context("lang")
@@ -353,30 +381,15 @@ class SaleOrder(models.Model):
                 for order in self
             ]
         )
-        for status, orders in self.grouped("fulfilment_status_id").items():
-            orders._fulfilment_notify_customer(status)
+        self._fulfilment_notify_customer()
 
-    def _fulfilment_notify_customer(self, status):
-        """Send the status's e-mail and SMS templates to the customers."""
-        if status.mail_template_id:
-            for order in self:
-                order.message_post_with_source(
-                    status.mail_template_id, subtype_xmlid="mail.mt_comment"
-                )
-        if status.sms_template_id:
-            for order in self:
-                order._message_sms_with_template(
-                    template=status.sms_template_id,
-                    partner_ids=order.partner_id.ids,
-                    put_in_queue=True,
-                )
-            # Queued SMS leave after the transaction commits, so a failing
-            # gateway never blocks or rolls back the status change.
-            cron = self.env.ref(
-                "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
-            )
-            if cron:
-                cron.sudo()._trigger()
+    def _fulfilment_notify_customer(self):
+        """Queue the e-mail and SMS of the status each order has just entered.
+
+        They are rendered and sent right after the commit by the scheduler
+        (``fulfilment.notification``), one message per order.
+        """
+        self.env["fulfilment.notification"]._queue(self)
 
     @api.model
     def _fulfilment_install_statuses(self):

@@ -26,6 +26,12 @@ class SaleOrder(models.Model):
     fulfilment_tracking_url = fields.Char(
         compute="_compute_fulfilment_tracking", string="Tracking Link"
     )
+    fulfilment_tracking_carrier_id = fields.Many2one(
+        "delivery.carrier",
+        compute="_compute_fulfilment_tracking",
+        string="Shipped With",
+        help="The carrier of the tracking number shown on the order.",
+    )
 
     fulfilment_delivered_date = fields.Datetime(
         string="Delivered On",
@@ -50,6 +56,7 @@ class SaleOrder(models.Model):
             )[:1]
             order.fulfilment_tracking_ref = picking.carrier_tracking_ref
             order.fulfilment_tracking_url = picking.fulfilment_tracking_url
+            order.fulfilment_tracking_carrier_id = picking.carrier_id
 
     @api.depends("transaction_ids.provider_id.fulfilment_cash_on_delivery")
     def _compute_fulfilment_cash_on_delivery(self):
@@ -62,13 +69,9 @@ class SaleOrder(models.Model):
     def _compute_fulfilment_amount_due(self):
         for order in self:
             paid = sum(
-                order.transaction_ids.filtered(
-                    lambda tx: tx.state == "done" and tx.operation != "validation"
-                ).mapped("amount")
+                order.transaction_ids._fulfilment_paid_transactions().mapped("amount")
             )
-            invoices = order.invoice_ids.filtered(
-                lambda move: move.state == "posted" and move.move_type == "out_invoice"
-            )
+            invoices = order._fulfilment_posted_invoices()
             paid_on_invoices = sum(invoices.mapped("amount_total")) - sum(
                 invoices.mapped("amount_residual")
             )

@@ -28,47 +28,107 @@ class SaleOrder(models.Model):
     is_delivery_overdue = fields.Boolean(
         string="Delivery Overdue", copy=False, readonly=True, index=True
     )
+    # When the order was listed in the daily digest of overdue orders, per kind:
+    # an order is listed once, the day it becomes overdue.
+    fulfilment_payment_overdue_digest_date = fields.Datetime(
+        string="Payment Overdue Reported On", copy=False, readonly=True
+    )
+    fulfilment_delivery_overdue_digest_date = fields.Datetime(
+        string="Delivery Overdue Reported On", copy=False, readonly=True
+    )
 
     @api.depends(
         "state",
         "date_order",
+        "fulfilment_offline_payment_pending",
+        "company_id.resource_calendar_id",
         "fulfilment_payment_policy_id.payment_delay",
         "fulfilment_payment_policy_id.payment_delay_unit",
         "fulfilment_payment_policy_id.is_cash_on_delivery",
+        "fulfilment_cash_on_delivery",
     )
     def _compute_payment_deadline(self):
+        working_days = {}
         for order in self:
-            # Quotations have no deadline: nothing else is read for them.
-            if order.state != "sale" or not order.date_order:
+            # Confirmed orders, and web quotations whose bank transfer is
+            # pending; other quotations have no deadline and read nothing else.
+            awaiting = order.state == "sale" or (
+                order.state in ("draft", "sent")
+                and order.fulfilment_offline_payment_pending
+            )
+            if not awaiting or not order.date_order:
                 order.payment_deadline = False
                 continue
             policy = order.fulfilment_payment_policy_id
-            if not policy.payment_delay or policy.is_cash_on_delivery:
+            if (
+                not policy.payment_delay
+                or policy.is_cash_on_delivery
+                # Paid to the courier on delivery: no deadline before it.
+                or order.fulfilment_cash_on_delivery
+            ):
                 order.payment_deadline = False
             elif policy.payment_delay_unit == "hours":
                 order.payment_deadline = order.date_order + timedelta(
                     hours=policy.payment_delay
                 )
             else:
-                order.payment_deadline = add_business_days(
-                    order.date_order, policy.payment_delay
-                )
+                working_days[order] = (order.date_order, policy.payment_delay)
+        for order, deadline in self._fulfilment_add_working_days(working_days).items():
+            order.payment_deadline = deadline
 
     @api.depends(
-        "state", "date_order", "commitment_date", "carrier_id.fulfilment_delivery_days"
+        "state",
+        "date_order",
+        "commitment_date",
+        "company_id.resource_calendar_id",
+        "carrier_id.fulfilment_delivery_days",
     )
     def _compute_delivery_deadline(self):
+        working_days = {}
         for order in self:
             if order.state != "sale":
                 order.delivery_deadline = False
             elif order.commitment_date:
                 order.delivery_deadline = order.commitment_date
             elif order.carrier_id.fulfilment_delivery_days and order.date_order:
-                order.delivery_deadline = add_business_days(
-                    order.date_order, order.carrier_id.fulfilment_delivery_days
+                working_days[order] = (
+                    order.date_order,
+                    order.carrier_id.fulfilment_delivery_days,
                 )
             else:
                 order.delivery_deadline = False
+        for order, deadline in self._fulfilment_add_working_days(working_days).items():
+            order.delivery_deadline = deadline
+
+    @api.model
+    def _fulfilment_add_working_days(self, starts):
+        """Deadlines counted in working days on each company's calendar.
+
+        :param starts: {order: (naive UTC start, number of working days)}
+        :return: {order: naive UTC deadline}, the public holidays of the
+            company's working calendar excluded
+        """
+        deadlines = {}
+        by_company = {}
+        for order, start in starts.items():
+            by_company.setdefault(order.company_id, {})[order] = start
+        for company, company_starts in by_company.items():
+            calendar = (
+                company.resource_calendar_id
+                or self.env.company.resource_calendar_id
+                or self.env.ref("resource.resource_calendar_std")
+            )
+            orders = list(company_starts)
+            deadlines.update(
+                zip(
+                    orders,
+                    calendar.sudo()._fulfilment_add_working_days(
+                        [company_starts[order] for order in orders]
+                    ),
+                    strict=True,
+                )
+            )
+        return deadlines
 
     # Deadlines ----------------------------------------------------
 
@@ -93,7 +153,8 @@ class SaleOrder(models.Model):
         )
 
     def _fulfilment_flag_overdue(self, kind):
-        """Flag ``kind`` overdue, give the salesperson an activity, fire the event."""
+        """Flag ``kind`` overdue, give the salesperson (else the company's
+        responsible for overdue orders) an activity, fire the event."""
         if not self:
             return
         # The flags are not tracked: skip preparing the tracking of the batch.
@@ -103,6 +164,9 @@ class SaleOrder(models.Model):
         )
         model_id = self.env["ir.model"]._get_id("sale.order")
         today = fields.Date.context_today(self)
+        responsibles = {
+            order: order._fulfilment_overdue_responsible() for order in self
+        }
         self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True
         ).create(
@@ -112,15 +176,28 @@ class SaleOrder(models.Model):
                     "res_id": order.id,
                     "activity_type_id": activity_type.id,
                     "summary": activity_type.summary or activity_type.name,
-                    "user_id": order.user_id.id,
+                    "user_id": user.id,
                     "date_deadline": today,
                     "automated": True,
                 }
-                for order in self
-                if order.user_id
+                for order, user in responsibles.items()
+                if user
             ]
         )
         self._fulfilment_trigger_event(f"{kind}_overdue")
+
+    def _fulfilment_overdue_responsible(self):
+        """Who follows up the order when it is overdue: its salesperson, else
+        the company's responsible for overdue orders, else the leader of the
+        company's fulfilment team."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.user_id
+            or company.fulfilment_overdue_user_id
+            or company.fulfilment_overdue_team_id.user_id
+            or company.fulfilment_overdue_team_id.member_ids[:1]
+        )
 
     @api.model
     def _fulfilment_overdue_domain(self, kind, now):
@@ -128,11 +205,11 @@ class SaleOrder(models.Model):
         that are not flagged yet. Delivered means the customer has the parcel
         (the "delivered" event), not that it left the warehouse."""
         if kind == "payment":
+            # Confirmed orders and web quotations waiting for their transfer.
             return [
                 ("payment_deadline", "<", now),
-                ("state", "=", "sale"),
+                ("fulfilment_payment_queued", "=", True),
                 ("is_payment_overdue", "=", False),
-                ("fulfilment_paid_date", "=", False),
             ]
         return [
             ("delivery_deadline", "<", now),
@@ -155,9 +232,7 @@ class SaleOrder(models.Model):
         self.search(
             [
                 ("is_payment_overdue", "=", True),
-                "|",
-                ("fulfilment_paid_date", "!=", False),
-                ("state", "!=", "sale"),
+                ("fulfilment_payment_queued", "=", False),
             ]
         )._fulfilment_clear_overdue("payment")
         self.search(
@@ -182,6 +257,68 @@ class SaleOrder(models.Model):
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
+    # Daily digest of overdue orders ---------------------------------
+
+    @api.model
+    def _fulfilment_overdue_digest_domain(self, kind, companies):
+        """Orders of ``companies`` overdue (``kind``: payment or delivery) and
+        not reported in a digest yet."""
+        return [
+            ("company_id", "in", companies.ids),
+            (f"is_{kind}_overdue", "=", True),
+            (f"fulfilment_{kind}_overdue_digest_date", "=", False),
+        ]
+
+    @api.model
+    def _cron_fulfilment_overdue_digest(self, batch_size=500):
+        """E-mail each company's responsibles for overdue orders the orders that
+        became overdue since the last digest.
+
+        One e-mail per company and run, listing at most ``batch_size`` orders in
+        all; each order is reported once per kind (the date is stored), so a
+        second run the same day sends nothing. Companies without anyone to
+        tell are skipped. Progress is reported to the scheduler, which runs the
+        job again at once while orders remain.
+        """
+        companies = (
+            self.env["res.company"]
+            .search(
+                [
+                    "|",
+                    ("fulfilment_overdue_user_id", "!=", False),
+                    ("fulfilment_overdue_team_id", "!=", False),
+                ]
+            )
+            .filtered(lambda company: company._fulfilment_overdue_digest_partners())
+        )
+        now = fields.Datetime.now()
+        done = 0
+        for company in companies:
+            if done >= batch_size:
+                break
+            reported = {}
+            for kind in ("payment", "delivery"):
+                if done >= batch_size:
+                    break
+                orders = self.search(
+                    self._fulfilment_overdue_digest_domain(kind, company),
+                    limit=batch_size - done,
+                    order="payment_deadline, id"
+                    if kind == "payment"
+                    else "delivery_deadline, id",
+                )
+                reported[kind] = orders
+                done += len(orders)
+            if any(reported.values()):
+                company._fulfilment_send_overdue_digest(reported)
+                for kind, orders in reported.items():
+                    orders.write({f"fulfilment_{kind}_overdue_digest_date": now})
+        remaining = sum(
+            self.search_count(self._fulfilment_overdue_digest_domain(kind, companies))
+            for kind in ("payment", "delivery")
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
     # Auto-cancel --------------------------------------------------
 
     def _fulfilment_unpaid_cancellable(self):
@@ -191,10 +328,7 @@ class SaleOrder(models.Model):
                 order.state in ("draft", "sent", "sale")
                 and not order.fulfilment_paid_date
                 and order.delivery_status in (False, "pending")
-                and not any(
-                    move.state == "posted" and move.move_type == "out_invoice"
-                    for move in order.invoice_ids
-                )
+                and not order._fulfilment_posted_invoices()
             )
         )
 
@@ -205,7 +339,9 @@ class SaleOrder(models.Model):
         self._action_cancel()
         template = self.env.ref("order_fulfilment.mail_template_order_cancelled_unpaid")
         for order in self:
-            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            order.with_context(mail_create_nosubscribe=True).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
 
     def action_fulfilment_cancel_unpaid(self):
         """List action: cancel the selected unpaid orders."""
@@ -226,7 +362,8 @@ class SaleOrder(models.Model):
         """Unpaid orders of ``company`` past its auto-cancel delay."""
         return [
             ("company_id", "=", company.id),
-            ("state", "=", "sale"),
+            # Confirmed orders and web quotations waiting for their transfer.
+            ("fulfilment_payment_queued", "=", True),
             ("fulfilment_paid_date", "=", False),
             ("fulfilment_payment_policy_id.is_offline", "=", True),
             (
@@ -243,8 +380,11 @@ class SaleOrder(models.Model):
                         "invoice_lines",
                         "any",
                         [
-                            ("parent_state", "=", "posted"),
-                            ("move_id.move_type", "=", "out_invoice"),
+                            (
+                                "move_id",
+                                "any",
+                                self._fulfilment_posted_invoice_domain(),
+                            )
                         ],
                     )
                 ],
@@ -270,13 +410,3 @@ class SaleOrder(models.Model):
                 done += len(orders)
             remaining += self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-
-def add_business_days(start, days):
-    """``start`` plus ``days`` business days (Monday to Friday), same time of day."""
-    result = start
-    while days > 0:
-        result += timedelta(days=1)
-        if result.weekday() < 5:
-            days -= 1
-    return result

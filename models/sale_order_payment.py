@@ -69,15 +69,25 @@ class SaleOrder(models.Model):
                 {"fulfilment_paid_date": fields.Datetime.now()}
             )
 
+    @api.model
+    def _fulfilment_posted_invoice_domain(self):
+        """Domain of the posted customer invoices (``account.move``): no
+        draft or cancelled invoice, no credit note."""
+        return [("state", "=", "posted"), ("move_type", "=", "out_invoice")]
+
+    def _fulfilment_posted_invoices(self):
+        """The posted customer invoices of the orders."""
+        return self.invoice_ids.filtered_domain(
+            self._fulfilment_posted_invoice_domain()
+        )
+
     def _fulfilment_is_paid(self):
         """Whether the customer has paid the whole order (online or by invoice)."""
         self.ensure_one()
         currency = self.currency_id
         if currency.is_zero(self.amount_total):
             return True
-        transactions = self.transaction_ids.filtered(
-            lambda tx: tx.state == "done" and tx.operation != "validation"
-        )
+        transactions = self.transaction_ids._fulfilment_paid_transactions()
         if (
             currency.compare_amounts(
                 sum(transactions.mapped("amount")), self.amount_total
@@ -85,9 +95,7 @@ class SaleOrder(models.Model):
             >= 0
         ):
             return True
-        invoices = self.invoice_ids.filtered(
-            lambda move: move.state == "posted" and move.move_type == "out_invoice"
-        )
+        invoices = self._fulfilment_posted_invoices()
         return (
             bool(invoices)
             and all(move.payment_state in ("paid", "in_payment") for move in invoices)

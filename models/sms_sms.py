@@ -35,6 +35,36 @@ class SmsSms(models.Model):
             ),
         }
 
+    @api.model
+    def _fulfilment_queue_to_customers(self, records, template=None, body=None):
+        """Queue an SMS to the customer (``partner_id``) of each of ``records``,
+        from ``template`` or with the text ``body``, logged on the record, and
+        wake the SMS scheduler to send them.
+
+        The SMS leave after the transaction commits, so a failing gateway
+        never blocks or undoes the change they announce.
+        """
+        if not records:
+            return
+        # The sender does not become a follower of the records (followers get
+        # a copy of every later customer message).
+        for record in records.with_context(mail_create_nosubscribe=True):
+            if template:
+                record._message_sms_with_template(
+                    template=template,
+                    partner_ids=record.partner_id.ids,
+                    put_in_queue=True,
+                )
+            else:
+                record._message_sms(
+                    body, partner_ids=record.partner_id.ids, put_in_queue=True
+                )
+        cron = self.env.ref(
+            "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         config = self._fulfilment_gateway_config()
         if config is None:

@@ -1,11 +1,10 @@
 from odoo import _, fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from .picker_access import picker_fetch_field, picker_field_check
-
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _name = "stock.move"
+    _inherit = ["stock.move", "fulfilment.picker.hidden.mixin"]
 
     fulfilment_rma_line_id = fields.Many2one(
         "fulfilment.rma.line",
@@ -16,15 +15,6 @@ class StockMove(models.Model):
     )
     # Pickers see the moves of their deliveries, not what the goods cost.
     _fulfilment_picker_hidden_fields = ("price_unit",)
-
-    def check_field_access_rights(self, operation, field_names):
-        allowed = super().check_field_access_rights(operation, field_names)
-        return picker_field_check(self, operation, field_names, allowed)
-
-    def _fetch_field(self, field):
-        return picker_fetch_field(
-            self, field, lambda records, f: super()._fetch_field(f)
-        )
 
     def _action_cancel(self):
         # A cancelled move ships nothing: its scans go with its reservation.

@@ -73,9 +73,11 @@ class StockPicking(models.Model):
         return result
 
     def send_to_shipper(self):
-        # Completing an order validates its delivery before posting the invoice
-        # and asks the courier for the AWB only after (sale.order._fulfilment_complete).
-        if self.env.context.get("fulfilment_defer_awb"):
+        # Odoo asks a "Get Rate and Create Shipment" carrier for the AWB while
+        # the delivery is validated. Order completion validates, posts the
+        # invoice, and only then asks for the AWB of the deliveries it marked
+        # (sale_order_completion.py).
+        if self.fulfilment_awb_after_invoice:
             return None
         return super().send_to_shipper()
 
@@ -97,6 +99,13 @@ class StockPicking(models.Model):
             )
         )
 
+    fulfilment_awb_after_invoice = fields.Boolean(
+        string="AWB After the Invoice",
+        copy=False,
+        readonly=True,
+        help="Order completion asks the courier for this delivery's AWB once the "
+        "order's invoice is posted: validating the delivery does not.",
+    )
     fulfilment_rma_id = fields.Many2one(
         "fulfilment.rma",
         string="Return (RMA)",

@@ -17,7 +17,12 @@ class StockPicking(models.Model):
         self, search=None, carrier_id=None, priority=None, scheduled_date=None
     ):
         """Domain of the deliveries ready to pick, filtered as on the screen."""
-        domain = [("picking_type_code", "=", "outgoing"), ("state", "=", "assigned")]
+        # Deliveries of a batch are picked through their batch.
+        domain = [
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "=", "assigned"),
+            ("batch_id", "=", False),
+        ]
         if carrier_id:
             domain.append(("carrier_id", "=", int(carrier_id)))
         if priority:
@@ -46,7 +51,9 @@ class StockPicking(models.Model):
     ):
         """Deliveries ready to pick, for the list of the picking screen.
 
-        :return: dict with ``pickings`` (list of dicts) and ``carriers``
+        :return: dict with ``pickings`` (list of dicts), ``batches`` (the
+            batches of deliveries to pick, see ``stock.picking.batch``) and
+            ``carriers``
         """
         pickings = self.search(
             self._fulfilment_scanner_domain(
@@ -67,6 +74,7 @@ class StockPicking(models.Model):
         )
         return {
             "pickings": [picking._fulfilment_scanner_header() for picking in pickings],
+            "batches": self.env["stock.picking.batch"].fulfilment_scanner_batches(),
             "carriers": carriers,
         }
 
@@ -131,15 +139,7 @@ class StockPicking(models.Model):
                     picking=self.name,
                 )
             )
-        short = any(
-            float_compare(
-                move._fulfilment_picked_quantity(),
-                move.product_uom_qty,
-                precision_rounding=move.product_uom.rounding,
-            )
-            < 0
-            for move in moves
-        )
+        short = self._fulfilment_is_short()
         if short and backorder is None:
             return {"status": "short"}
         context = {"skip_backorder": True, "skip_sms": True, "skip_expired": True}
@@ -214,6 +214,7 @@ class StockPicking(models.Model):
             "origin": self.origin or "",
             "state": self.state,
             "priority": self.priority == "1",
+            "tote": self.fulfilment_tote,
             "scheduled_date": fields.Datetime.to_string(self.scheduled_date),
             "carrier": carrier.name or "",
             "awb": self.carrier_tracking_ref or "",
@@ -282,6 +283,12 @@ class StockPicking(models.Model):
         if lot:
             move = moves.filtered(lambda m: m.product_id == lot.product_id)[:1]
             return move, 1.0, lot, None
+        return None, 0, None, self._fulfilment_scan_not_found(barcode, self.name)
+
+    @api.model
+    def _fulfilment_scan_not_found(self, barcode, document):
+        """The warning for a barcode that is nothing of ``document`` (the name
+        of the delivery or batch being picked)."""
         # The picker may not read products outside the deliveries: name the
         # product scanned by mistake all the same.
         product = (
@@ -297,29 +304,32 @@ class StockPicking(models.Model):
             )
         )
         if product:
-            return (
-                None,
-                0,
-                None,
-                _(
-                    "Wrong product: %(product)s is not in %(picking)s.",
-                    product=product.display_name,
-                    picking=self.name,
-                ),
+            return _(
+                "Wrong product: %(product)s is not in %(picking)s.",
+                product=product.display_name,
+                picking=document,
             )
         if self.env["stock.lot"].sudo().search_count([("name", "=", barcode)], limit=1):
-            return (
-                None,
-                0,
-                None,
-                _(
-                    "Wrong product: lot/serial %(lot)s is not for a product "
-                    "of %(picking)s.",
-                    lot=barcode,
-                    picking=self.name,
-                ),
+            return _(
+                "Wrong product: lot/serial %(lot)s is not for a product "
+                "of %(picking)s.",
+                lot=barcode,
+                picking=document,
             )
-        return None, 0, None, _("Unknown barcode: %(barcode)s", barcode=barcode)
+        return _("Unknown barcode: %(barcode)s", barcode=barcode)
+
+    def _fulfilment_is_short(self):
+        """Whether less was scanned than the delivery needs."""
+        self.ensure_one()
+        return any(
+            float_compare(
+                move._fulfilment_picked_quantity(),
+                move.product_uom_qty,
+                precision_rounding=move.product_uom.rounding,
+            )
+            < 0
+            for move in self._fulfilment_open_moves()
+        )
 
     def _fulfilment_scan_refused(self, message, move=None):
         return {

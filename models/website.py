@@ -19,3 +19,8 @@ class Website(models.Model):
         ):
             order.sudo()._fulfilment_add_touches(request.session[SESSION_KEY])
         return order
+
+    def _display_partner_b2b_fields(self):
+        # Company customers are asked their company data at checkout (person or
+        # company, CUI, trade register number): the shop always shows them.
+        return True

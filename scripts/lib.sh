@@ -82,10 +82,38 @@ create_db_role() {
 }
 
 install_python_packages() {
-    if ! "$PYTHON" -c "import zeep, requests, qrcode, pytest_odoo, freezegun, pyzbar.pyzbar" 2>/dev/null; then
+    # Every distribution of requirements.txt must be installed (names only:
+    # pip decides versions when it runs).
+    if ! "$PYTHON" - "$ADDON_DIR/requirements.txt" <<'PY' 2>/dev/null; then
+import re, sys
+from importlib.metadata import PackageNotFoundError, distribution
+for line in open(sys.argv[1], encoding="utf-8"):
+    name = re.split(r"[<>=!~;\[ ]", line.split("#", 1)[0].strip(), maxsplit=1)[0]
+    if name:
+        try:
+            distribution(name)
+        except PackageNotFoundError:
+            sys.exit(1)
+PY
         log "Installing Python packages from requirements.txt"
         "$PYTHON" -m pip install --quiet -r "$ADDON_DIR/requirements.txt" 2>/dev/null \
             || "$PYTHON" -m pip install --quiet --break-system-packages -r "$ADDON_DIR/requirements.txt"
+    fi
+}
+
+# Odoo addons from PyPI that the demo and the tests install beside the addon
+# (not dependencies: the addon works without them). OCA's l10n_ro_city is
+# Romania's locality nomenclature (localities, counties, postal codes) that
+# the address checks use. Their wheels declare "odoo" as a requirement, which
+# an Odoo run from its source tree does not register: installed without
+# dependencies, into site-packages/odoo/addons, where Odoo finds them.
+OPTIONAL_ADDONS=("odoo-addon-l10n_ro_config==18.0.*" "odoo-addon-l10n_ro_city==18.0.*")
+
+install_optional_addons() {
+    if ! "$PYTHON" -c "import odoo.addons.l10n_ro_city, odoo.addons.l10n_ro_config" 2>/dev/null; then
+        log "Installing the Romanian locality nomenclature (OCA l10n_ro_city)"
+        "$PYTHON" -m pip install --quiet --no-deps "${OPTIONAL_ADDONS[@]}" 2>/dev/null \
+            || "$PYTHON" -m pip install --quiet --no-deps --break-system-packages "${OPTIONAL_ADDONS[@]}"
     fi
 }
 
@@ -121,5 +149,6 @@ prepare() {
     start_postgresql
     create_db_role
     install_python_packages
+    install_optional_addons
     write_odoo_config
 }

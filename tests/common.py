@@ -1,14 +1,55 @@
+import unittest
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import BaseCase, HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import _super_send
 
 from odoo.addons.order_fulfilment.couriers.fakes import FakeFanCourier
 
 from .fake_sms_gateway import FakeSmsGateway
 
-ODOO_TEST_MIN_TIMEOUT = 10  # Odoo's test HTTP patch raises shorter timeouts to 10 s
+# Timeouts of the calls to the fake couriers: generous for the normal calls;
+# short for the call a test makes the courier answer too late (the fake then
+# answers COURIER_LATE_ANSWER seconds after that timeout).
+COURIER_TIMEOUT = 10.0
+COURIER_SHORT_TIMEOUT = 0.5
+COURIER_LATE_ANSWER = 1.0
 
 
-class FulfilmentCommon(TransactionCase):
+class LocalFakeCase:
+    """Test classes whose code calls a fake server of theirs (``cls.fake``).
+
+    During tests Odoo raises the timeout of every HTTP request under 10 s to
+    10 s (``BaseCase._request_handler``), so a test where a courier answers
+    too late would wait 10 s. The requests to this class's fake keep the
+    timeout the code under test gave them; all others go through Odoo's
+    handler as before.
+    """
+
+    fake = None
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if cls.fake is not None and r.url.startswith(cls.fake.url):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+
+class CourierClientCase(LocalFakeCase, BaseCase):
+    """The plain-Python courier client contract (``couriers/tests/contract.py``)
+    run by Odoo's test runner: no database, the scenarios come from the
+    contract's mixins (hence ``allow_inherited_tests_method``)."""
+
+    allow_inherited_tests_method = True
+
+
+def send_status_notifications(env):
+    """What the scheduler does right after a status change is committed:
+    render and send the customers' status e-mails and SMS."""
+    env["fulfilment.notification"]._cron_send(batch_size=100_000)
+
+
+class FulfilmentCommon(LocalFakeCase, TransactionCase):
     """Orders, customers and users shared by the order_fulfilment tests.
 
     A plain ``TransactionCase`` (not ``BaseCommon``) so that mail tracking stays
@@ -52,6 +93,7 @@ class FulfilmentCommon(TransactionCase):
                 "street": "Str. Victoriei 12",
                 "city": "București",
                 "zip": "010061",
+                "state_id": cls.env.ref("base.RO_B").id,
                 "country_id": cls.env.ref("base.ro").id,
             }
         )
@@ -90,7 +132,7 @@ class FulfilmentCommon(TransactionCase):
                 "fulfilment_api_url": cls.fake.url,
                 "fulfilment_username": "demo",
                 "fulfilment_password": "demo-pass",
-                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
+                "fulfilment_timeout": COURIER_TIMEOUT,
                 "fulfilment_client_id": "7032158",
                 "fulfilment_service": "Standard",
                 **values,
@@ -116,6 +158,28 @@ class FulfilmentCommon(TransactionCase):
                 **values,
             }
         )
+
+    @classmethod
+    def _create_portal_users(cls, login="portal_ana", other_login="portal_bob"):
+        """The customer's portal user and another customer's (``portal_user``,
+        ``other_portal_user``); each password is the login."""
+        cls.portal_user = new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        cls.other_portal_user = new_test_user(
+            cls.env,
+            login=other_login,
+            password=other_login,
+            groups="base.group_portal",
+            name="Bob Other",
+        )
+
+    def _send_notifications(self):
+        send_status_notifications(self.env)
 
     def _pay(self, order):
         """Invoice the order and register the full payment."""
@@ -315,4 +379,20 @@ class SmsGatewayCase:
         self.gateway.received.clear()
 
     def _send_queued_sms(self):
+        send_status_notifications(self.env)
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
+
+
+class BrowserTourCase(HttpCase):
+    """``HttpCase`` whose browser tests must run.
+
+    Odoo skips ``browser_js`` (and so ``start_tour``) when it finds no Chrome
+    or the ``websocket-client`` package is missing: the JavaScript would then
+    never be exercised while the run still passes. Here that is a failure.
+    """
+
+    def browser_js(self, *args, **kwargs):
+        try:
+            return super().browser_js(*args, **kwargs)
+        except unittest.SkipTest as skip:
+            self.fail(f"The browser test could not run: {skip}")

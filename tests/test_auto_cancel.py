@@ -54,6 +54,18 @@ class TestAutoCancel(FulfilmentCommon):
         )
         self.assertEqual(len(mail), 1)
 
+    def test_cron_run_cancels_one_batch_and_reports_the_rest(self):
+        """A scheduler run cancels one batch of unpaid orders only and reports
+        to the scheduler how many it handled and how many remain."""
+        orders = self.env["sale.order"]
+        for _index in range(3):
+            orders |= self._unpaid_order(age_days=10, quantity=1)
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_auto_cancel")
+        cron, progress = cron._add_progress()
+        cron.env["sale.order"]._cron_fulfilment_auto_cancel(batch_size=2)
+        self.assertEqual(orders.mapped("state").count("cancel"), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+
     def test_recent_and_paid_orders_kept(self):
         """Orders within the delay and paid orders are left alone."""
         recent = self._unpaid_order(age_days=2)

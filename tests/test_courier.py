@@ -1,7 +1,9 @@
 import base64
 import io
 import json
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from PyPDF2 import PdfFileReader
@@ -17,7 +19,12 @@ from odoo.addons.order_fulfilment.couriers.fakes import (
     FakeSameday,
 )
 
-from .common import ODOO_TEST_MIN_TIMEOUT, FulfilmentCommon
+from .common import (
+    COURIER_LATE_ANSWER,
+    COURIER_SHORT_TIMEOUT,
+    COURIER_TIMEOUT,
+    FulfilmentCommon,
+)
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -30,6 +37,8 @@ def courier_now():
 class CourierCase:
     """Scenarios every courier integration must pass; subclasses name the courier."""
 
+    # Odoo's test runner collects only the tests a class defines itself.
+    allow_inherited_tests_method = True
     delivery_type = None
     fake_class = None
     carrier_values = {}
@@ -44,7 +53,6 @@ class CourierCase:
         cls.registry.enter_test_mode(cls.cr)
         cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.fake = cls.fake_class().start()
-        cls.fake.timeout_sleep = ODOO_TEST_MIN_TIMEOUT + 1.5
         cls.addClassCleanup(cls.fake.stop)
         cls.delivery_product = cls.env["product.product"].create(
             {"name": "Courier delivery", "type": "service", "list_price": 20.0}
@@ -59,7 +67,7 @@ class CourierCase:
                 "fulfilment_api_url": cls.fake.url,
                 "fulfilment_username": "demo",
                 "fulfilment_password": "demo-pass",
-                "fulfilment_timeout": ODOO_TEST_MIN_TIMEOUT,
+                "fulfilment_timeout": COURIER_TIMEOUT,
                 **cls.carrier_values,
             }
         )
@@ -70,6 +78,22 @@ class CourierCase:
     def setUp(self):
         super().setUp()
         self.fake.reset()
+
+    @contextmanager
+    def _courier_answers_late(self):
+        """The next creation request creates the shipment at the courier but
+        is answered after the carrier's timeout (made short for it)."""
+        self.carrier.fulfilment_timeout = COURIER_SHORT_TIMEOUT
+        self.fake.timeout_sleep = COURIER_SHORT_TIMEOUT + COURIER_LATE_ANSWER
+        self.fake.fail_next("timeout_after_create")
+        try:
+            yield
+        finally:
+            self.carrier.fulfilment_timeout = COURIER_TIMEOUT
+
+    def _track(self, **kwargs):
+        """Run the tracking job once."""
+        self.env["delivery.carrier"]._cron_fulfilment_track_shipments(**kwargs)
 
     def _user_error(self, func, *args):
         """The UserError ``func`` raises. Unlike Odoo's assertRaises this does not
@@ -117,16 +141,16 @@ class CourierCase:
         self.fake.add_event(
             awb, self.picked_up_code, "Picked up", "Bucuresti", now - timedelta(hours=2)
         )
-        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self._track()
         self.assertEqual(order.fulfilment_status_id, self.status_shipping)
         self.assertIn(
             self.picked_up_status,
             picking.fulfilment_tracking_event_ids.mapped("normalized_status"),
         )
         self.fake.add_event(awb, self.delivered_code, "Delivered", "Bucuresti", now)
-        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self._track()
         count = len(picking.fulfilment_tracking_event_ids)
-        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self._track()
         self.assertEqual(len(picking.fulfilment_tracking_event_ids), count)
         self.assertEqual(picking.fulfilment_tracking_status, "delivered")
         self.assertTrue(picking.fulfilment_tracking_final)
@@ -197,8 +221,8 @@ class CourierCase:
     def test_timeout_then_created_gives_one_awb(self):
         """The courier creates the AWB but answers too late: the retry adopts it."""
         _order, picking = self._confirmed_delivery()
-        self.fake.fail_next("timeout_after_create")
-        self._user_error(picking.action_fulfilment_send_to_courier)
+        with self._courier_answers_late():
+            self._user_error(picking.action_fulfilment_send_to_courier)
         self.assertEqual(len(self.fake.shipments), 1)
         picking.invalidate_recordset()
         self.assertEqual(picking.fulfilment_shipment_state, "unknown")
@@ -223,6 +247,43 @@ class CourierCase:
         self.assertIn("right now", error.args[0])
         self.assertEqual(len(self.fake.requests), requests_before)
 
+    def test_recorded_answer_booked_without_calling_again(self):
+        """The courier's whole answer (AWB, label) is kept with the attempt: when
+        booking it on the delivery fails, sending again books that answer and
+        calls nobody."""
+        _order, picking = self._confirmed_delivery()
+
+        def broken(carrier, *args):
+            raise UserError(carrier.env._("The label printer is offline."))
+
+        Carrier = self.registry["delivery.carrier"]
+        with patch.object(Carrier, "_fulfilment_book", broken):
+            results = self.env["delivery.carrier"]._fulfilment_send_batch(picking)
+        self.assertEqual([(p, ok) for p, ok, _message in results], [(picking, False)])
+        self.assertEqual(len(self.fake.shipments), 1)
+        self.assertFalse(picking.carrier_tracking_ref)
+        requests = len(self.fake.requests)
+        picking.action_fulfilment_send_to_courier()
+        self.assertEqual(len(self.fake.requests), requests)
+        self.assertEqual(picking.carrier_tracking_ref, next(iter(self.fake.shipments)))
+        label = base64.b64decode(picking.fulfilment_label_id.datas)
+        self.assertTrue(label.startswith(b"%PDF-"))
+
+    def test_batch_logs_in_once(self):
+        """The deliveries of a batch, sent in parallel, share one login."""
+        self.carrier.sudo().write(
+            {"fulfilment_token": False, "fulfilment_token_expiry": False}
+        )
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        logins = self.fake.login_count
+        pickings.action_fulfilment_send_to_courier()
+        self.assertTrue(all(pickings.mapped("carrier_tracking_ref")))
+        self.assertEqual(self.fake.login_count, logins + (1 if self.uses_tokens else 0))
+
+    uses_tokens = True
+
 
 class TrackingFeedCase:
     """Scenarios of the couriers that publish a change feed of tracking events."""
@@ -241,8 +302,7 @@ class TrackingFeedCase:
         """Once polled AWB by AWB, the courier is asked only for what changed."""
         order, picking = self._confirmed_delivery()
         picking.action_fulfilment_send_to_courier()
-        Picking = self.env["stock.picking"]
-        Picking._cron_fulfilment_track_shipments()
+        self._track()
         self.assertTrue(self._asked_awb_by_awb(0))
         self.assertTrue(self.carrier.fulfilment_tracking_synced_at)
         before = len(self.fake.requests)
@@ -253,7 +313,7 @@ class TrackingFeedCase:
             "Bucuresti",
             courier_now(),
         )
-        Picking._cron_fulfilment_track_shipments()
+        self._track()
         self.assertTrue(
             [r for r in self.fake.requests[before:] if r.path == self.feed_path]
         )
@@ -272,7 +332,7 @@ class TrackingFeedCase:
             fields.Datetime.now(), days=3
         )
         before = len(self.fake.requests)
-        self.env["stock.picking"]._cron_fulfilment_track_shipments()
+        self._track()
         self.assertTrue(self._asked_awb_by_awb(before))
         self.assertFalse(
             [r for r in self.fake.requests[before:] if r.path == self.feed_path]
@@ -301,12 +361,14 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
             pickings |= self._confirmed_delivery()[1]
         broken = pickings[1]
         broken.partner_id = self.env["res.partner"].create({"name": "No City"})
+        # Past the address check (a manager accepted it): the courier refuses.
+        broken.fulfilment_address_override = True
         action = pickings.action_fulfilment_send_to_courier()
         result = self.env[action["res_model"]].browse(action["res_id"])
-        self.assertEqual(result.sent_count, 2)
+        self.assertEqual(result.success_count, 2)
         self.assertEqual(result.refused_count, 1)
         refused = result.line_ids.filtered(lambda line: not line.success)
-        self.assertEqual(refused.picking_id, broken)
+        self.assertEqual(refused.record_ref, broken)
         self.assertIn("Localitatea", refused.message)
         self.assertFalse(broken.carrier_tracking_ref)
         self.assertTrue(all((pickings - broken).mapped("carrier_tracking_ref")))
@@ -323,10 +385,10 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         pickings = self.env["stock.picking"]
         for _index in range(3):
             pickings |= self._confirmed_delivery()[1]
-        self.fake.fail_next("timeout_after_create")
-        action = pickings.action_fulfilment_send_to_courier()
+        with self._courier_answers_late():
+            action = pickings.action_fulfilment_send_to_courier()
         result = self.env[action["res_model"]].browse(action["res_id"])
-        self.assertEqual((result.sent_count, result.refused_count), (2, 1))
+        self.assertEqual((result.success_count, result.refused_count), (2, 1))
         self.assertEqual(len(self.fake.shipments), 3)
         late = pickings.filtered(lambda p: not p.carrier_tracking_ref)
         late.invalidate_recordset()
@@ -345,9 +407,62 @@ class TestFanCourierShipping(CourierCase, FulfilmentCommon):
         pickings.write(
             {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
         )
-        self.env["stock.picking"]._cron_fulfilment_send_queued()
+        self.env["delivery.carrier"]._cron_fulfilment_send_queued()
         self.assertTrue(all(pickings.mapped("carrier_tracking_ref")))
         self.assertFalse(any(pickings.mapped("fulfilment_send_queued")))
+
+    def test_background_queue_in_batches(self):
+        """The queue job sends at most its limit per run and tells the scheduler
+        how many remain; the next run sends the rest."""
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        pickings.write(
+            {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
+        )
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_queued")
+        cron, progress = cron._add_progress()
+        cron.env["delivery.carrier"]._cron_fulfilment_send_queued(limit=2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        sent = pickings.filtered("carrier_tracking_ref")
+        self.assertEqual(len(sent), 2)
+        self.assertFalse(any(sent.mapped("fulfilment_send_queued")))
+        self.assertTrue((pickings - sent).fulfilment_send_queued)
+        cron, progress = cron._add_progress()
+        cron.env["delivery.carrier"]._cron_fulfilment_send_queued(limit=2)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertTrue(all(pickings.mapped("carrier_tracking_ref")))
+        self.assertEqual(len(self.fake.shipments), 3)
+
+    def test_tracking_job_in_batches(self):
+        """The tracking job asks at most its limit of shipments per run and tells
+        the scheduler how many remain; the next run asks the others; once all
+        were asked, a new sweep starts."""
+        pickings = self.env["stock.picking"]
+        for _index in range(3):
+            pickings |= self._confirmed_delivery()[1]
+        pickings.action_fulfilment_send_to_courier()
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_track_shipments")
+        asked = []
+        for expected in ((2, 1), (1, 0), (2, 1)):
+            before = len(self.fake.requests)
+            cron, progress = cron._add_progress()
+            cron.env["delivery.carrier"]._cron_fulfilment_track_shipments(limit=2)
+            self.assertEqual((progress.done, progress.remaining), expected)
+            asked.append(
+                {
+                    awb
+                    for request in self.fake.requests_to("reports/awb/tracking")
+                    if request in self.fake.requests[before:]
+                    for awb in request.query["awb[]"]
+                }
+            )
+        self.assertEqual(
+            asked[0] | asked[1], set(pickings.mapped("carrier_tracking_ref"))
+        )
+        self.assertFalse(asked[0] & asked[1])
+        self.assertEqual(len(asked[2]), 2)
+        self.assertTrue(all(pickings.mapped("fulfilment_tracking_checked_at")))
 
     def test_merged_labels(self):
         """The labels of several deliveries print as one PDF."""
@@ -405,7 +520,28 @@ class TestGlsShipping(CourierCase, FulfilmentCommon):
     picked_up_status = "in_transit"  # GLS reports no separate pick-up
     delivered_code = "5"
 
+    uses_tokens = False  # GLS sends the password digest in every request
+
     def sent_cod(self):
         body = self.fake.requests_to("ParcelService.svc/soap")[-1].body.decode()
         start = body.index("CODAmount>") + len("CODAmount>")
         return float(body[start : body.index("<", start)])
+
+    def test_cancel_uses_the_parcel_id_kept_with_the_awb(self):
+        """GLS deletes a parcel by its ParcelId: the one that came with the AWB
+        is kept on the delivery and used, without looking the parcel up."""
+        _order, picking = self._confirmed_delivery()
+        picking.action_fulfilment_send_to_courier()
+        parcel_id = picking.fulfilment_parcel_id
+        self.assertEqual(
+            parcel_id,
+            str(self.fake.shipments[picking.carrier_tracking_ref]["parcel_id"]),
+        )
+        before = len(self.fake.requests)
+        picking.action_fulfilment_cancel_awb()
+        actions = [
+            request.headers.get("SOAPAction", "").strip('"').rsplit("/", 1)[-1]
+            for request in self.fake.requests[before:]
+        ]
+        self.assertEqual(actions, ["DeleteLabels"])
+        self.assertEqual(picking.fulfilment_shipment_state, "cancelled")

@@ -97,6 +97,19 @@ class TestDeadlines(FulfilmentCommon):
             "the Payment overdue filter finds it",
         )
 
+    def test_cron_run_flags_one_batch_and_reports_the_rest(self):
+        """A scheduler run flags one batch of overdue orders only and reports
+        to the scheduler how many it flagged and how many remain."""
+        ten_days_ago = fields.Datetime.now() - timedelta(days=10)
+        orders = self.env["sale.order"]
+        for _index in range(3):
+            orders |= self._confirmed_order(self.bank, ten_days_ago)
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_flag_overdue")
+        cron, progress = cron._add_progress()
+        cron.env["sale.order"]._cron_fulfilment_flag_overdue(batch_size=2)
+        self.assertEqual(len(orders.filtered("is_payment_overdue")), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+
     def test_payment_clears_flag(self):
         """Paying an overdue order unflags it and closes the activity."""
         order = self._confirmed_order(

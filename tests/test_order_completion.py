@@ -352,7 +352,7 @@ class TestOrderCompletion(CompletionCommon):
         with self._post_failing_for(failing):
             action = orders.action_fulfilment_complete()
         result = self.env[action["res_model"]].browse(action["res_id"])
-        self.assertEqual((result.completed_count, result.refused_count), (2, 2))
+        self.assertEqual((result.success_count, result.refused_count), (2, 2))
         refused = result.line_ids.filtered(lambda line: not line.success)
         self.assertEqual(refused.order_id, failing | at_loss)
         messages = {line.order_id: line.message for line in refused}
@@ -368,7 +368,7 @@ class TestOrderCompletion(CompletionCommon):
         # The loss guard's block is kept and the managers are asked to approve.
         self.assertTrue(at_loss.loss_blocked)
         self.assertTrue(at_loss.activity_ids)
-        action = result.action_view_refused()
+        action = result.action_refused_button()
         self.assertEqual(action["domain"], [("id", "in", (failing | at_loss).ids)])
 
     def test_documents_hook_adds_documents(self):

@@ -1,11 +1,11 @@
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import PickingScannerCommon
+from .common import BrowserTourCase, PickingScannerCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPickingScannerAwb(PickingScannerCommon, HttpCase):
+class TestPickingScannerAwb(PickingScannerCommon, BrowserTourCase):
     """AWB labels on the picking screen, with a courier on 127.0.0.1."""
 
     @classmethod
@@ -36,6 +36,16 @@ class TestPickingScannerAwb(PickingScannerCommon, HttpCase):
         with self.assertRaisesRegex(UserError, "already has the AWB"):
             self.as_picker.fulfilment_scanner_create_awb()
         self.assertEqual(len(self.fake.shipments), 1)
+
+    def test_picker_creates_awb_in_browser(self):
+        """On the screen, Create AWB gets one AWB from the courier and then shows
+        a link to its label PDF for the picker to tap; nothing is opened by
+        script after the courier answered (phones block such pop-ups)."""
+        self.start_tour(
+            "/odoo", "order_fulfilment_picking_scanner_awb", login="fulfilment_picker"
+        )
+        self.assertEqual(list(self.fake.shipments), [self.picking.carrier_tracking_ref])
+        self.assertTrue(self.picking.fulfilment_label_id)
 
     def test_picker_prints_label_pdf(self):
         """The label route gives a picker the AWB label PDF of a delivery, a 404

@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import FulfilmentCommon
 
@@ -8,20 +8,7 @@ class TestPortalTimeline(FulfilmentCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_ana",
-            password="portal_ana",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
-        cls.other_portal_user = new_test_user(
-            cls.env,
-            login="portal_bob",
-            password="portal_bob",
-            groups="base.group_portal",
-            name="Bob Other",
-        )
+        cls._create_portal_users()
         cls.order = cls._create_order()
         cls.order.action_confirm()
         cls.order._fulfilment_set_status(cls.status_processing)

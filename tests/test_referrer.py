@@ -207,6 +207,38 @@ class TestReferrer(FulfilmentCommon):
             ),
             wanted | first_touch_only,
         )
+        # "Referrer Channel (any touch)" of the search view, by name and by id,
+        # served from the order's own row; same orders as through the touches.
+        self.assertIn('name="referrer_channel_ids"', arch)
+        self.assertEqual(
+            Order.search([*month, ("referrer_channel_ids", "ilike", "Google Ads")]),
+            wanted | first_touch_only,
+        )
+        self.assertEqual(
+            Order.search(
+                [*month, ("referrer_channel_ids", "in", self.channel["google_ads"].ids)]
+            ),
+            wanted | first_touch_only,
+        )
+        self.assertEqual(
+            Order.search(
+                [
+                    *month,
+                    ("referrer_channel_ids", "not in", self.channel["google_ads"].ids),
+                ]
+            ),
+            Order.search(month) - wanted - first_touch_only,
+            "orders without a Google Ads touch, those without touches included",
+        )
+        self.assertEqual(
+            Order.search([*month, ("referrer_channel_ids", "=", False)]),
+            Order.search([*month, ("referrer_ids", "=", False)]),
+        )
+        self.assertEqual(
+            (wanted | first_touch_only).referrer_channel_ids
+            & self.channel["google_ads"],
+            self.channel["google_ads"],
+        )
         self.assertEqual(
             Order.search([*month, ("referrer_ids.referrer_host", "ilike", "facebook")]),
             Order.search([*month, ("referrer_ids", "!=", False)]),

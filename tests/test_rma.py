@@ -297,7 +297,8 @@ class TestRma(FulfilmentRmaCommon):
 
     def test_return_wizard_from_order(self):
         """The order's Return button lists the delivered lines and creates a
-        requested return with the chosen quantities."""
+        requested return with the chosen quantities; the order stays on
+        screen with a notification linking the return."""
         order = self._create_delivered_order(
             [(self.product, 2, 100.0), (self.product_b, 1, 30.0)]
         )
@@ -312,11 +313,57 @@ class TestRma(FulfilmentRmaCommon):
             line.quantity = 1
             line.condition = "unopened"
         result = wizard_form.save().action_create_rma()
-        rma = self.env["fulfilment.rma"].browse(result["res_id"])
+        rma = order.fulfilment_rma_ids
+        self.assertEqual(len(rma), 1)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(result["params"]["links"][0]["label"], rma.name)
+        self.assertEqual(
+            result["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
         self.assertEqual(rma.state, "requested")
         self.assertEqual(rma.line_ids.product_id, self.product_b)
         self.assertEqual(rma.line_ids.condition, "unopened")
+        self.assertEqual(rma.line_ids.reason, "wrong_item")
         self.assertEqual(order.fulfilment_rma_count, 1)
+
+    def test_return_wizard_reason_and_resolution_per_item(self):
+        """Each returned item has its own reason and requested resolution:
+        one item defective to replace, the other a withdrawal to refund; the
+        decided resolution of each follows its request."""
+        order = self._create_delivered_order(
+            [(self.product, 2, 100.0), (self.product_b, 1, 30.0)]
+        )
+        action = order.action_fulfilment_return()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        wizard_form.reason = "withdrawal"
+        wizard_form.requested_resolution = "refund"
+        with wizard_form.line_ids.edit(0) as line:
+            self.assertEqual(line.reason, "withdrawal")
+            line.quantity = 1
+            line.reason = "defective"
+            line.requested_resolution = "replace"
+        with wizard_form.line_ids.edit(1) as line:
+            line.quantity = 1
+        wizard_form.save().action_create_rma()
+        rma = order.fulfilment_rma_ids
+        earbuds = rma.line_ids.filtered(lambda line: line.product_id == self.product)
+        other = rma.line_ids - earbuds
+        self.assertEqual(
+            (earbuds.reason, earbuds.requested_resolution, earbuds.resolution),
+            ("defective", "replace", "replace"),
+        )
+        self.assertEqual(
+            (other.reason, other.requested_resolution, other.resolution),
+            ("withdrawal", "refund", "refund"),
+        )
+        # The return's own choice changes the items that follow it only.
+        rma.requested_resolution = "repair"
+        self.assertEqual(earbuds.requested_resolution, "replace")
+        self.assertEqual(other.requested_resolution, "repair")
+        self.assertEqual(other.resolution, "repair")
+        self.assertEqual(earbuds.resolution, "replace")
 
     def test_state_change_email(self):
         """The customer gets an e-mail at each status change."""

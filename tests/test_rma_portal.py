@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .rma_common import FulfilmentRmaCommon
 
@@ -10,20 +10,7 @@ class TestRmaPortal(FulfilmentRmaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_ana",
-            password="portal_ana",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
-        cls.other_portal_user = new_test_user(
-            cls.env,
-            login="portal_bob",
-            password="portal_bob",
-            groups="base.group_portal",
-            name="Bob Other",
-        )
+        cls._create_portal_users()
         cls.order = cls._create_delivered_order(
             [(cls.product, 2, 100.0), (cls.product_b, 1, 30.0)]
         )
@@ -87,6 +74,51 @@ class TestRmaPortal(FulfilmentRmaCommon, HttpCase):
         self.assertIn("Return document", detail.text)
         pdf = self.url_open(f"/my/returns/{rma.id}?report_type=html")
         self.assertIn("Send the parcel to", pdf.text)
+
+    def test_customer_gives_reason_and_resolution_per_item(self):
+        """In the portal each item may have its own reason and wish; an item
+        left on "As below" takes the return's; the return page shows them."""
+        self.authenticate("portal_ana", "portal_ana")
+        earbuds, _other = self.order.order_line
+        self._post_request(
+            self.order,
+            {self.product: 1, self.product_b: 1},
+            **{
+                f"reason_{earbuds.id}": "damaged",
+                f"requested_resolution_{earbuds.id}": "refund",
+            },
+        )
+        rma = self.env["fulfilment.rma"].search([("order_id", "=", self.order.id)])
+        by_product = {line.product_id: line for line in rma.line_ids}
+        self.assertEqual(
+            (
+                by_product[self.product].reason,
+                by_product[self.product].requested_resolution,
+            ),
+            ("damaged", "refund"),
+        )
+        self.assertEqual(
+            (
+                by_product[self.product_b].reason,
+                by_product[self.product_b].requested_resolution,
+            ),
+            ("defective", "replace"),
+        )
+        page = self.url_open(rma.get_portal_url())
+        self.assertIn("Damaged in transport", page.text)
+        self.assertIn("Refund", page.text)
+
+    def test_portal_unknown_item_reason_refused(self):
+        """A reason that is not in the list is refused and nothing is created."""
+        self.authenticate("portal_ana", "portal_ana")
+        earbuds = self.order.order_line[0]
+        response = self._post_request(
+            self.order, {self.product: 1}, **{f"reason_{earbuds.id}": "because"}
+        )
+        self.assertIn("Choose the reason of each item", response.text)
+        self.assertFalse(
+            self.env["fulfilment.rma"].search([("order_id", "=", self.order.id)])
+        )
 
     def test_portal_over_quantity_refused(self):
         """Asking back more than was delivered shows an error and creates nothing."""

@@ -19,13 +19,14 @@ class TestStatusChangeWizard(FulfilmentCommon):
         wizard_form.status_id = self.status_processing
         wizard_form.reason = "Warehouse started"
         wizard = wizard_form.save()
-        wizard.action_apply()
+        action = wizard.action_apply()
+        result = self.env[action["res_model"]].browse(action["res_id"])
 
-        self.assertEqual(wizard.changed_count, 2)
-        self.assertEqual(wizard.refused_count, 1)
+        self.assertEqual(result.success_count, 2)
+        self.assertEqual(result.refused_count, 1)
         self.assertEqual(allowed_orders.fulfilment_status_id, self.status_processing)
         self.assertEqual(locked.fulfilment_status_id, self.status_completed)
-        refusal = wizard.line_ids.filtered(lambda line: not line.success)
+        refusal = result.line_ids.filtered(lambda line: not line.success)
         self.assertEqual(refusal.order_id, locked)
         self.assertIn(self.status_completed.name, refusal.message)
         history = allowed_orders.fulfilment_status_history_ids.filtered(

@@ -348,6 +348,7 @@ class TestStatusEngine(FulfilmentCommon):
                 "name": "Order received",
                 "model_id": self.env["ir.model"]._get_id("sale.order"),
                 "subject": "We received {{ object.name }}",
+                "partner_to": "{{ object.partner_id.id }}",
                 "body_html": "<p>Thank you</p>",
             }
         )
@@ -358,6 +359,7 @@ class TestStatusEngine(FulfilmentCommon):
                 {"partner_id": self.customer.id},
             ]
         )
+        self._send_notifications()
         for order in orders:
             self.assertEqual(order.fulfilment_status_id, self.status_new)
             self.assertEqual(order.fulfilment_status_history_ids.event, "created")
@@ -390,3 +392,38 @@ class TestStatusEngine(FulfilmentCommon):
         self.env["sale.order"]._fulfilment_install_statuses()
         self.assertEqual(order.fulfilment_status_id, other_new)
         self.assertEqual(order.fulfilment_status_history_ids.event, "installed")
+
+    def test_groups_by_status_follow_the_status_order(self):
+        """Orders grouped by status come in the statuses' sequence (kanban
+        columns, grouped lists), not in the order the statuses were created."""
+        first = self.env["fulfilment.status"].create({"name": "First", "sequence": 1})
+        orders = self._create_order() | self._create_order()
+        orders[0]._fulfilment_set_status(first)
+        groups = self.env["sale.order"]._read_group(
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["__count"],
+            order="fulfilment_status_id",
+        )
+        self.assertEqual(
+            [status for status, _count in groups], [first, self.status_new]
+        )
+        descending = self.env["sale.order"]._read_group(
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["__count"],
+            order="fulfilment_status_id desc",
+        )
+        self.assertEqual(
+            [status for status, _count in descending], [self.status_new, first]
+        )
+        # What the kanban asks for: the public read_group, ordered by status.
+        kanban = self.env["sale.order"].read_group(
+            [("id", "in", orders.ids)],
+            ["fulfilment_status_id"],
+            ["fulfilment_status_id"],
+        )
+        self.assertEqual(
+            [group["fulfilment_status_id"][0] for group in kanban][:2],
+            [first.id, self.status_new.id],
+        )

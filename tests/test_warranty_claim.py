@@ -195,6 +195,36 @@ class TestWarrantyClaim(FulfilmentWarrantyNotifyCommon):
         with freeze_time(start + timedelta(days=40)):
             self.assertEqual(Claim._cron_send_reminders(), 0)
 
+    def test_reminder_run_handles_one_batch_and_reports_the_rest(self):
+        """A scheduler run reminds one batch of claims only and reports to the
+        scheduler how many it handled and how many remain; the next run
+        reminds the rest."""
+        self.env.company.fulfilment_warranty_reminder_days = 7
+        start = datetime(2026, 3, 2, 9, 0, 0)
+        self.warranty.write(
+            {"date_start": "2026-01-01", "date_end": "2027-12-31", "state": "active"}
+        )
+        with freeze_time(start):
+            claims = self._create_claim(date_received=start)
+            claims |= self._create_claim(date_received=start)
+            claims |= self._create_claim(date_received=start)
+        cron = self.env.ref(
+            "order_fulfilment.ir_cron_fulfilment_warranty_claim_reminders"
+        )
+        with freeze_time(start + timedelta(days=7)):
+            first_run, progress = cron._add_progress()
+            first_run.env["fulfilment.warranty.claim"]._cron_send_reminders(
+                batch_size=2
+            )
+            self.assertEqual(len(claims.filtered("last_reminder_date")), 2)
+            self.assertEqual((progress.done, progress.remaining), (2, 1))
+            second_run, progress = cron._add_progress()
+            second_run.env["fulfilment.warranty.claim"]._cron_send_reminders(
+                batch_size=2
+            )
+            self.assertTrue(all(claims.mapped("last_reminder_date")))
+            self.assertEqual((progress.done, progress.remaining), (1, 0))
+
     def test_replaced_unit_gets_its_own_certificate(self):
         """Marking a claim Replaced voids the claimed unit's certificate and
         issues one for the replacement unit, for the same period from today."""

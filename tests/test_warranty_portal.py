@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .warranty_common import FulfilmentWarrantyCommon
 
@@ -12,20 +12,7 @@ class TestWarrantyPortal(FulfilmentWarrantyCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_ana_w",
-            password="portal_ana_w",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
-        cls.other_portal_user = new_test_user(
-            cls.env,
-            login="portal_bob_w",
-            password="portal_bob_w",
-            groups="base.group_portal",
-            name="Bob Other",
-        )
+        cls._create_portal_users("portal_ana_w", "portal_bob_w")
         cls.order = cls._create_delivered_order([(cls.phone, 1, 900.0)])
         cls.warranty = cls.order.fulfilment_warranty_ids
 

@@ -86,7 +86,23 @@ class FulfilmentDeliverySplit(models.TransientModel):
                 pickings=", ".join(later_pickings.mapped("name")),
             )
         )
-        return self.order_id.action_view_delivery()
+        # The order stays on screen, reloaded, with the new deliveries linked.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "Delivery split: the rest waits in %s.",
+                    ", ".join(["%s"] * len(later_pickings)),
+                ),
+                "links": [
+                    {"label": picking.name, "url": f"/odoo/stock.picking/{picking.id}"}
+                    for picking in later_pickings
+                ],
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
 
 class FulfilmentDeliverySplitLine(models.TransientModel):

@@ -56,6 +56,9 @@ class FulfilmentRmaWizard(models.TransientModel):
                             "sale_line_id": line.sale_line_id.id,
                             "quantity": line.quantity,
                             "condition": line.condition,
+                            "reason": line.reason or self.reason,
+                            "requested_resolution": line.requested_resolution
+                            or self.requested_resolution,
                             "lot_id": line.lot_id.id,
                             "exchange_product_id": line.exchange_product_id.id,
                         }
@@ -65,11 +68,18 @@ class FulfilmentRmaWizard(models.TransientModel):
             }
         )
         rma.action_request()
+        # The order stays on screen, reloaded, with a link to the return.
         return {
-            "type": "ir.actions.act_window",
-            "res_model": "fulfilment.rma",
-            "view_mode": "form",
-            "res_id": rma.id,
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "Return %s requested: approve it to create the return receipt."
+                ),
+                "links": [{"label": rma.name, "url": f"/odoo/fulfilment.rma/{rma.id}"}],
+                "next": {"type": "ir.actions.act_window_close"},
+            },
         }
 
 
@@ -89,6 +99,22 @@ class FulfilmentRmaWizardLine(models.TransientModel):
     )
     quantity = fields.Float(string="Return", digits="Product Unit of Measure")
     condition = fields.Selection(ITEM_CONDITIONS, default="as_new")
+    # Per item, what the return says for all of them unless changed here.
+    reason = fields.Selection(
+        RMA_REASONS,
+        compute="_compute_request",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    requested_resolution = fields.Selection(
+        RMA_RESOLUTIONS,
+        string="Resolution",
+        compute="_compute_request",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial", domain="[('product_id', '=', product_id)]"
     )
@@ -97,3 +123,9 @@ class FulfilmentRmaWizardLine(models.TransientModel):
         string="Exchange For",
         domain="[('sale_ok', '=', True), ('type', '=', 'consu')]",
     )
+
+    @api.depends("wizard_id.reason", "wizard_id.requested_resolution")
+    def _compute_request(self):
+        for line in self:
+            line.reason = line.wizard_id.reason
+            line.requested_resolution = line.wizard_id.requested_resolution

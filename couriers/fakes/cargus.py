@@ -5,6 +5,7 @@ import json
 from datetime import datetime
 
 from .base import FakeCourierServer, render_label
+from .nomenclature import CARGUS_COUNTIES, CARGUS_LOCALITIES, tariff
 
 
 class FakeCargus(FakeCourierServer):
@@ -36,6 +37,9 @@ class FakeCargus(FakeCourierServer):
             self.sleep_past_timeout()
         if fault == "http_500":
             return 500, {"Content-Type": "text/plain"}, b"Internal server error"
+        answer = self._route_prices_and_places(request)
+        if answer is not None:
+            return answer
         if request.method == "POST" and request.path == "/Awbs/WithGetAwb":
             return self._create(request, fault)
         if request.method == "GET" and request.path == "/Awbs/GetByCustomString":
@@ -159,3 +163,78 @@ class FakeCargus(FakeCourierServer):
             return self.json_reply(200, False)
         self.cancelled.add(awb)
         return self.json_reply(200, True)
+
+    # -- prices and places ----------------------------------------------------
+
+    def _route_prices_and_places(self, request):
+        """ShippingCalculation and the Counties / Localities lists; None for
+        other paths."""
+        if request.method == "POST" and request.path == "/ShippingCalculation":
+            return self._calculate(request)
+        if request.method == "GET" and request.path == "/Counties":
+            if request.arg("countryId") != "1":
+                return self.json_reply(200, [])
+            return self.json_reply(200, CARGUS_COUNTIES)
+        if request.method == "GET" and request.path == "/Localities":
+            county = request.arg("countyId")
+            return self.json_reply(
+                200,
+                [
+                    {
+                        "LocalityId": locality_id,
+                        "Name": name,
+                        "ParentId": 0,
+                        "ParentName": parent,
+                        "ExtraKm": extra_km,
+                        "InNetwork": not extra_km,
+                        "CountyId": county_id,
+                        "CountryId": 1,
+                        "PostalCode": postal_code,
+                        "MaxHour": "18:00",
+                        "SaturdayDelivery": False,
+                    }
+                    for (
+                        locality_id,
+                        name,
+                        county_id,
+                        postal_code,
+                        parent,
+                        extra_km,
+                    ) in CARGUS_LOCALITIES
+                    if str(county_id) == county
+                ],
+            )
+        return None
+
+    def _calculate(self, request):
+        body = request.json() or {}
+        to_locality = next(
+            (
+                row
+                for row in CARGUS_LOCALITIES
+                if row[0] == body.get("ToLocalityId")
+                or (
+                    not body.get("ToLocalityId")
+                    and row[1] == body.get("ToLocalityName")
+                )
+            ),
+            None,
+        )
+        if to_locality is None:
+            # Cargus answers a refusal as a list of texts.
+            return self.json_reply(400, ["Localitatea destinatarului nu a fost gasita"])
+        price, vat, total = tariff(12, 1.8, body.get("TotalWeight"), to_locality[5])
+        return self.json_reply(
+            200,
+            {
+                "BaseCost": 12,
+                "ExtraKmCost": round(0.8 * to_locality[5], 2),
+                "WeightCost": round(price - 12 - 0.8 * to_locality[5], 2),
+                "InsuranceCost": 0,
+                "SpecialCost": 0,
+                "RepaymentCost": 0,
+                "Subtotal": price,
+                "Tax": vat,
+                "GrandTotal": total,
+            },
+        )

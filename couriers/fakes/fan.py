@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from .base import FakeCourierServer, render_label
+from .nomenclature import FAN_COUNTIES, FAN_LOCALITIES, tariff
 
 
 class FakeFanCourier(FakeCourierServer):
@@ -25,6 +26,9 @@ class FakeFanCourier(FakeCourierServer):
             self.sleep_past_timeout()
         if fault == "http_500":
             return self.json_reply(500, {"status": "error", "message": "Server Error"})
+        answer = self._route_prices_and_places(request)
+        if answer is not None:
+            return answer
         if request.method == "POST" and request.path == "/intern-awb":
             return self._create(request, fault)
         if request.method == "GET" and request.path == "/awb/label":
@@ -162,3 +166,79 @@ class FakeFanCourier(FakeCourierServer):
             )
         self.cancelled.add(awb)
         return self.json_reply(200, {"status": "success", "message": "AWB deleted"})
+
+    # -- prices and places ----------------------------------------------------
+
+    def _route_prices_and_places(self, request):
+        """The internal tariff and the counties / localities lists; None for
+        other paths."""
+        if request.method == "GET" and request.path == "/reports/awb/internal-tariff":
+            return self._tariff(request)
+        if request.method == "GET" and request.path == "/reports/counties":
+            return self.json_reply(200, {"status": "success", "data": FAN_COUNTIES})
+        if request.method == "GET" and request.path == "/reports/localities":
+            county = request.arg("county")
+            return self.json_reply(
+                200,
+                {
+                    "status": "success",
+                    "data": [
+                        {
+                            "id": locality_id,
+                            "name": name,
+                            "county": county_name,
+                            "agency": agency,
+                            "exteriorKm": extra_km,
+                        }
+                        for locality_id, name, county_name, agency, extra_km in (
+                            FAN_LOCALITIES
+                        )
+                        if not county or county_name == county
+                    ],
+                },
+            )
+        return None
+
+    def _tariff(self, request):
+        if request.arg("clientId") != self.client_id:
+            return self.json_reply(
+                422, {"status": "error", "message": "Invalid clientId", "errors": {}}
+            )
+        locality = next(
+            (
+                row
+                for row in FAN_LOCALITIES
+                if row[1] == request.arg("recipient[locality]")
+                and row[2] == request.arg("recipient[county]")
+            ),
+            None,
+        )
+        if locality is None:
+            # FAN Courier spells the localities its own way, without diacritics.
+            return self.json_reply(
+                200,
+                {
+                    "status": "success",
+                    "data": {
+                        "errors": {"recipient.locality": ["Localitate invalida."]}
+                    },
+                },
+            )
+        extra_km = float(locality[4] or 0)
+        price, vat, total = tariff(15, 2, request.arg("info[weight]"), extra_km)
+        return self.json_reply(
+            200,
+            {
+                "status": "success",
+                "data": {
+                    "weightCost": round(price - 15 - 0.8 * extra_km, 2),
+                    "insuranceCost": 0,
+                    "optionsCost": 0,
+                    "fuelCost": 0,
+                    "extraKmCost": round(0.8 * extra_km, 2),
+                    "costNoVAT": price,
+                    "vat": vat,
+                    "total": total,
+                },
+            },
+        )

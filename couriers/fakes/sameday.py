@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from .base import BUCHAREST, FakeCourierServer, render_label
+from .nomenclature import SAMEDAY_CITIES, SAMEDAY_COUNTIES, tariff
 
 # Sameday status ids seen in its public SDK, with the flags they set.
 STATUS_LABELS = {
@@ -36,6 +37,9 @@ class FakeSameday(FakeCourierServer):
             return self.json_reply(
                 500, {"code": 500, "message": "Internal Server Error"}
             )
+        answer = self._route_prices_and_places(request)
+        if answer is not None:
+            return answer
         if request.method == "POST" and request.path == "/api/awb":
             return self._create(request, fault)
         match = re.fullmatch(r"/api/awb/download/(\w+)/(A4|A6)", request.path)
@@ -96,7 +100,7 @@ class FakeSameday(FakeCourierServer):
                 form.get("awbRecipient[address]"),
                 (
                     f"{form.get('awbRecipient[postalCode]', '')} "
-                    f"{form.get('awbRecipient[cityString]', '')}"
+                    f"{form.get('awbRecipient[cityString]') or self._city_name(form)}"
                 ),
                 form.get("awbRecipient[countyString]"),
                 form.get("awbRecipient[phoneNumber]"),
@@ -198,3 +202,76 @@ class FakeSameday(FakeCourierServer):
         self.cancelled.add(awb)
         self.events.pop(awb, None)
         return 204, {}, b""
+
+    # -- prices and places ----------------------------------------------------
+
+    def _route_prices_and_places(self, request):
+        """The cost estimation and the geolocation lists; None for other paths."""
+        if request.method == "POST" and request.path == "/api/awb/estimate-cost":
+            return self._estimate(request)
+        if request.method == "GET" and request.path == "/api/geolocation/county":
+            return self._page(request, SAMEDAY_COUNTIES)
+        if request.method == "GET" and request.path == "/api/geolocation/city":
+            county = request.arg("county")
+            counties = {county["id"]: county for county in SAMEDAY_COUNTIES}
+            cities = [
+                {
+                    "id": city_id,
+                    "name": name,
+                    "county": counties[county_id],
+                    "postalCode": postal_code,
+                    "extraKM": 0,
+                    "village": village,
+                }
+                for city_id, name, county_id, postal_code, village in SAMEDAY_CITIES
+                if not county or str(county_id) == county
+            ]
+            return self._page(request, cities)
+        return None
+
+    def _page(self, request, items):
+        size = int(request.arg("countPerPage") or 50)
+        page = int(request.arg("page") or 1)
+        pages = max(1, -(-len(items) // size))
+        return self.json_reply(
+            200,
+            {
+                "data": items[(page - 1) * size : page * size],
+                "total": len(items),
+                "currentPage": page,
+                "pages": pages,
+                "perPage": size,
+            },
+        )
+
+    @staticmethod
+    def _city_name(form):
+        wanted = form.get("awbRecipient[city]")
+        for city_id, name, *_rest in SAMEDAY_CITIES:
+            if str(city_id) == wanted:
+                return name
+        return ""
+
+    def _estimate(self, request):
+        form = request.form()
+        errors = {}
+        for field in ("pickupPoint", "service"):
+            if not form.get(field):
+                errors[field] = {"errors": ["This value should not be blank."]}
+        city = form.get("awbRecipient[city]")
+        if city and not self._city_name(form):
+            errors["awbRecipient[city]"] = {"errors": ["City not found."]}
+        name = (form.get("awbRecipient[cityString]") or "").casefold()
+        if not city and name not in {row[1].casefold() for row in SAMEDAY_CITIES}:
+            errors["awbRecipient[cityString]"] = {"errors": ["City not found."]}
+        if errors:
+            return self.json_reply(
+                400,
+                {
+                    "code": 400,
+                    "message": "Validation Failed",
+                    "errors": {"children": errors},
+                },
+            )
+        price, _vat, _total = tariff(14, 1.5, form.get("packageWeight"))
+        return self.json_reply(200, {"amount": price, "currency": "RON", "time": 24})

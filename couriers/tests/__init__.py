@@ -1,0 +1,1 @@
+"""The courier clients' contract: see contract.py."""

@@ -53,6 +53,23 @@ registry.category("web_tour.tours").add("order_fulfilment_picking_scanner", {
         // The shipped delivery stays on screen for its documents, then the next one.
         { trigger: ".o_fulfilment_shipped:contains(the rest waits in):contains(Tour Client)" },
         { trigger: ".o_fulfilment_next", run: "click" },
+        // Next delivery: the last scan and Validate in one go, Validate tapped
+        // before the server answered the scan. The scan must ship too.
+        { trigger: ".o_fulfilment_search", run: "edit Swift Client" },
+        { trigger: ".o_fulfilment_scanner_filters button[type=submit]", run: "click" },
+        { trigger: ".o_fulfilment_picking_card:contains(Swift Client)", run: "click" },
+        { trigger: ".o_fulfilment_progress:contains(0 / 2)" },
+        { trigger: line("USB-C Cable"), run: hardwareScan("5940000000028") },
+        { trigger: `${line("USB-C Cable")} .o_fulfilment_line_qty:contains(1 / 2)` },
+        {
+            trigger: ".o_fulfilment_validate",
+            run() {
+                hardwareScan("5940000000028")();
+                this.anchor.click();
+            },
+        },
+        { trigger: ".o_fulfilment_shipped:contains(shipped.):contains(Swift Client)" },
+        { trigger: ".o_fulfilment_next", run: "click" },
         { trigger: ".o_fulfilment_search" },
     ],
 });

@@ -1,9 +1,13 @@
-"""The courier clients against the fake servers, one scenario set for all."""
+"""The contract of the courier clients, against the fake servers.
+
+Mixins without a test-case base: ``couriers/tests/__main__.py`` runs them as
+plain ``unittest`` cases (``python3 -m couriers.tests``, no Odoo), and the
+addon's ``tests/test_courier_clients.py`` under Odoo's test runner and pytest.
+"""
 
 import base64
 import hashlib
 import json
-import unittest
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
@@ -15,6 +19,7 @@ from ..base import (
     CourierUnavailable,
     Parcel,
     ShipmentRequest,
+    ShipmentResult,
     decode_label,
 )
 from ..cargus import CargusClient
@@ -22,6 +27,17 @@ from ..fakes import FakeCargus, FakeFanCourier, FakeGls, FakeSameday
 from ..fan import FanCourierClient
 from ..gls import GlsClient
 from ..sameday import SamedayClient
+from ..shipping import (
+    FAILED,
+    SENDING,
+    SENT,
+    UNKNOWN,
+    Plan,
+    PreviousAttempt,
+    ShipmentInFlight,
+    ShipmentJob,
+    send,
+)
 
 
 class CourierContract:
@@ -31,20 +47,28 @@ class CourierContract:
     fake_class = None
     credentials = {}
     event_code = ""  # a real "picked up" code of the courier
-    timeout = 0.8
+    timeout = 10.0  # seconds, for the calls a test expects answered
+    short_timeout = 0.5  # for the call a test makes the courier answer late
+    late_answer = 1.0  # the fake answers that much after the short timeout
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fake = cls.fake_class().start()
+        cls.addClassCleanup(cls.fake.stop)
 
     def setUp(self):
-        self.fake = self.fake_class().start()
-        self.fake.timeout_sleep = self.timeout + 0.7
-        self.addCleanup(self.fake.stop)
+        super().setUp()
+        self.fake.reset()
+        self.fake.timeout_sleep = self.short_timeout + self.late_answer
         self.exchanges = []
         self.client = self.make_client()
 
-    def make_client(self, **credentials):
+    def make_client(self, timeout=None, **credentials):
         return self.client_class(
             self.fake.url,
             {**self.credentials, **credentials},
-            timeout=self.timeout,
+            timeout=timeout or self.timeout,
             on_exchange=lambda *args: self.exchanges.append(args),
         )
 
@@ -159,8 +183,9 @@ class CourierContract:
         """After a timeout the shipment the courier did create is found by reference."""
         self.fake.fail_next("timeout_after_create")
         started = datetime.now(timezone.utc) - timedelta(minutes=1)
+        impatient = self.make_client(timeout=self.short_timeout)
         with self.assertRaises(CourierTimeout):
-            self.client.create_shipment(self.request("WH/OUT/00077"))
+            impatient.create_shipment(self.request("WH/OUT/00077"))
         self.assertEqual(len(self.fake.shipments), 1)
         found = self.client.find_shipment("WH/OUT/00077", created_after=started)
         self.assertIsNotNone(found)
@@ -177,6 +202,31 @@ class CourierContract:
             self.client.create_shipment(self.request())
         self.assertTrue(caught.exception.retryable)
 
+    labels_again = True  # the label can be fetched again after creation
+
+    def test_job_after_lost_answer_adopts_the_shipment(self):
+        """A job planned after an attempt that got no answer finds the shipment
+        that attempt created (with its label when the courier gives it again)
+        and creates none."""
+        attempted_at = datetime.now(timezone.utc)
+        created = self.client.create_shipment(self.request("WH/OUT/00088"))
+        previous = PreviousAttempt(
+            state=UNKNOWN, idempotency_key="key-88", attempted_at=attempted_at
+        )
+        job = ShipmentJob(
+            delivery_id=88,
+            request=self.request("WH/OUT/00088"),
+            plan=Plan.after(previous, datetime.now(timezone.utc), self.timeout),
+            client=self.make_client(),
+        )
+        outcome = send(job)
+        self.assertTrue(outcome.ok)
+        self.assertTrue(outcome.recovered)
+        self.assertEqual(outcome.result.awb, created.awb)
+        self.assertEqual(list(self.fake.shipments), [created.awb])
+        if self.labels_again:
+            self.assertTrue(outcome.result.label.startswith(b"%PDF-"))
+
     def test_exchanges_recorded_without_secrets(self):
         """Every exchange is reported, with the password redacted."""
         self.client.create_shipment(self.request())
@@ -187,7 +237,7 @@ class CourierContract:
             self.assertGreaterEqual(duration, 0)
 
 
-class TestFanCourier(CourierContract, unittest.TestCase):
+class FanCourierContract(CourierContract):
     client_class = FanCourierClient
     fake_class = FakeFanCourier
     credentials = {"username": "demo", "password": "demo-pass", "client_id": "7032158"}
@@ -199,7 +249,7 @@ class TestFanCourier(CourierContract, unittest.TestCase):
         return body["shipments"][0]["info"]["cod"]
 
 
-class TestSameday(CourierContract, unittest.TestCase):
+class SamedayContract(CourierContract):
     client_class = SamedayClient
     fake_class = FakeSameday
     credentials = {"username": "demo", "password": "demo-pass"}
@@ -223,7 +273,7 @@ class TestSameday(CourierContract, unittest.TestCase):
         self.assertIn(("4", awb), [(event.code, event.awb) for event in events])
 
 
-class TestCargus(CourierContract, unittest.TestCase):
+class CargusContract(CourierContract):
     client_class = CargusClient
     fake_class = FakeCargus
     credentials = {
@@ -245,7 +295,7 @@ class TestCargus(CourierContract, unittest.TestCase):
         self.assertTrue(self.client.get_label(awb, "A4").startswith(b"%PDF-"))
 
 
-class TestGls(CourierContract, unittest.TestCase):
+class GlsContract(CourierContract):
     client_class = GlsClient
     fake_class = FakeGls
     credentials = {
@@ -261,6 +311,17 @@ class TestGls(CourierContract, unittest.TestCase):
         start = body.index("CODAmount>") + len("CODAmount>")
         return float(body[start : body.index("<", start)])
 
+    labels_again = False  # GLS prints a label once
+
+    def test_cancel_with_the_parcel_id_of_the_awb(self):
+        """The ParcelId returned with the AWB cancels the parcel, in one call."""
+        result = self.client.create_shipment(self.request())
+        self.assertTrue(result.shipment_id)
+        before = len(self.fake.requests)
+        self.client.cancel(result.awb, shipment_id=result.shipment_id)
+        self.assertIn(result.awb, self.fake.cancelled)
+        self.assertEqual(len(self.fake.requests), before + 1)
+
     def test_password_sent_as_sha512_digest(self):
         """The password travels as the base64 of its SHA-512 digest, never in clear."""
         self.client.create_shipment(self.request())
@@ -270,7 +331,7 @@ class TestGls(CourierContract, unittest.TestCase):
         self.assertNotIn("demo-pass", body)
 
 
-class TestLabelDecoding(unittest.TestCase):
+class LabelDecodingContract:
     def test_encodings(self):
         """Raw PDF bytes, base64 text and JSON byte arrays all decode to the PDF."""
         pdf = b"%PDF-1.4 test %%EOF"
@@ -280,3 +341,54 @@ class TestLabelDecoding(unittest.TestCase):
         self.assertEqual(decode_label(json.dumps(list(pdf))), pdf)
         with self.assertRaises(CourierError):
             decode_label("not a label")
+
+
+class ShipmentPlanContract:
+    """How the next attempt to get an AWB follows the last one."""
+
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+    timeout = 30.0
+
+    def previous(self, state, seconds_ago=3600, awb=""):
+        return PreviousAttempt(
+            state=state,
+            idempotency_key="key-1",
+            attempted_at=self.now - timedelta(seconds=seconds_ago),
+            result=ShipmentResult(awb=awb) if awb else None,
+        )
+
+    def test_first_or_refused_attempt_creates(self):
+        """Without an attempt, or after a refusal, the shipment is created anew."""
+        for previous in (None, self.previous(FAILED)):
+            plan = Plan.after(previous, self.now, self.timeout)
+            self.assertIsNone(plan.look_up_since)
+            self.assertFalse(plan.known_awb)
+            self.assertNotEqual(plan.idempotency_key, "key-1")
+
+    def test_unanswered_attempt_looks_up_first(self):
+        """After an attempt that got no answer (or never recorded one), the
+        shipment is looked up from before that attempt, with the same key."""
+        for state in (UNKNOWN, SENDING):
+            previous = self.previous(state)
+            plan = Plan.after(previous, self.now, self.timeout)
+            self.assertLess(plan.look_up_since, previous.attempted_at)
+            self.assertEqual(plan.idempotency_key, "key-1")
+            self.assertFalse(plan.known_awb)
+
+    def test_created_attempt_adopts_its_awb(self):
+        """An AWB the courier gave but nobody booked is adopted."""
+        plan = Plan.after(self.previous(SENT, awb="2000123"), self.now, self.timeout)
+        self.assertEqual(plan.known_awb, "2000123")
+        self.assertTrue(plan.look_up_since)
+
+    def test_attempt_in_flight_refused(self):
+        """While an attempt may still be waiting for the courier, no other starts."""
+        with self.assertRaises(ShipmentInFlight):
+            Plan.after(self.previous(SENDING, seconds_ago=5), self.now, self.timeout)
+
+    def test_kept_answer_needs_the_label(self):
+        """Only an answer with its label is booked without calling the courier."""
+        previous = self.previous(SENT, awb="2000123")
+        self.assertFalse(previous.answer_kept)
+        previous.result.label = b"%PDF-1.4"
+        self.assertTrue(previous.answer_kept)
