@@ -77,6 +77,8 @@ def run(args):
         def __init__(self):
             super().__init__()
             self.outcomes = {}
+            self.durations = {}
+            self._started = {}
 
         def _record(self, test, outcome):
             test = getattr(test, "test_case", None) or test  # sub-tests
@@ -87,6 +89,14 @@ def run(args):
         def startTest(self, test):
             super().startTest(test)
             self._record(test, "pass")
+            self._started[test.id()] = time.time()
+
+        def stopTest(self, test):
+            super().stopTest(test)
+            if test.id() in self._started:
+                self.durations[test.id()] = round(
+                    time.time() - self._started.pop(test.id()), 1
+                )
 
         def addError(self, test, err):
             super().addError(test, err)
@@ -123,6 +133,7 @@ def run(args):
                 "test_tags": args.test_tags,
                 "seconds": round(time.time() - started),
                 "tests": result.outcomes,
+                "durations": result.durations,
             },
             output,
             indent=1,
@@ -188,6 +199,12 @@ def compare(args):
             )
         print(line)
     print(f"Without the addon: {baseline['seconds']} s; with it: {addon['seconds']} s.")
+    durations = addon.get("durations", {})
+    slowest = sorted(durations, key=durations.get, reverse=True)[:10]
+    if slowest:
+        print("Slowest with the addon:")
+        for test in slowest:
+            print(f"{durations[test]:>8.0f} s  {test}")
 
     regressions = sorted(
         test
