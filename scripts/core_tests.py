@@ -23,6 +23,8 @@ selection of those tests, to run them again: one that passes on its second run
 (a browser tour on a loaded machine) is reported as flaky, not as a regression.
 """
 
+# A command-line tool: it prints its report; unittest's result hooks return nothing.
+# pylint: disable=print-used,missing-return
 import argparse
 import json
 import os

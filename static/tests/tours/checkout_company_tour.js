@@ -24,6 +24,22 @@ registry.category("web_tour.tours").add("order_fulfilment_company_checkout", {
         { trigger: "input[name=city]", run: "edit Cluj-Napoca" },
         { trigger: "input[name=zip]", run: "edit 400632" },
         { trigger: "select[name=country_id]", run: "selectByLabel Romania" },
+        // Romania's localities come from its list (county, then locality); the
+        // street typed is kept as the street name.
+        {
+            trigger: "select[name=state_id]:has(option:contains(Cluj))",
+            run: "selectByLabel Cluj",
+        },
+        {
+            trigger: "select[name=city_id]:has(option:contains(Cluj-Napoca))",
+            run(helpers) {
+                const city = [...this.anchor.options].find(
+                    (option) => option.textContent.trim() === "Cluj-Napoca"
+                );
+                return helpers.select(city.value);
+            },
+        },
+        { trigger: "input[name=street_name]:value(Strada Fabricii 10)" },
         { trigger: "#save_address", run: "click" },
         { content: "A wrong CUI is refused", trigger: "#errors:contains(not a valid CUI)" },
         { trigger: "input[name=vat].is-invalid" },
