@@ -25,6 +25,11 @@ class ShopCheckoutCase(HttpCase):
             {"name": "Lei", "currency_id": cls.ron.id, "website_id": cls.website.id}
         )
         cls.romania = cls.env.ref("base.ro")
+        # Romania's localities are a list (l10n_ro_city): county, then locality.
+        cls.state_cluj = cls.env.ref("base.RO_CJ")
+        cls.city_cluj_napoca = cls.env["res.city"].search(
+            [("name", "=", "Cluj-Napoca"), ("state_id", "=", cls.state_cluj.id)]
+        )
         cls.product = cls.env["product.product"].create(
             {
                 "name": "Espresso Machine",
@@ -138,10 +143,14 @@ class ShopCheckoutCase(HttpCase):
             "name": "Ioana Popescu",
             "email": "ioana@example.ro",
             "phone": "+40 721 000 111",
-            "street": "Strada Lalelelor 3",
-            "city": "Cluj-Napoca",
+            # The shop's form in Romania: street name and number apart, the
+            # locality from the county's list.
+            "street_name": "Strada Lalelelor",
+            "street_number": "3",
+            "city_id": str(self.city_cluj_napoca.id),
             "zip": "400001",
             "country_id": str(self.romania.id),
+            "state_id": str(self.state_cluj.id),
             "address_type": "billing",
             "use_delivery_as_billing": "true",
             "csrf_token": self._csrf_token("/shop/address"),

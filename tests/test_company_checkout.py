@@ -8,7 +8,8 @@ COMPANY = {
     "fulfilment_customer_type": "company",
     "company_name": "Acme Distributie SRL",
     "company_registry": "J12/345/2015",
-    "street": "Strada Fabricii 10",
+    "street_name": "Strada Fabricii",
+    "street_number": "10",
 }
 
 
