@@ -40,6 +40,9 @@ registry.category("web_tour.tours").add("order_fulfilment_company_checkout", {
             },
         },
         { trigger: "input[name=street_name]:value(Strada Fabricii 10)" },
+        // The number apart, as couriers want it for the delivery.
+        { trigger: "input[name=street_name]", run: "edit Strada Fabricii" },
+        { trigger: "input[name=street_number]", run: "edit 10" },
         { trigger: "#save_address", run: "click" },
         { content: "A wrong CUI is refused", trigger: "#errors:contains(not a valid CUI)" },
         { trigger: "input[name=vat].is-invalid" },
