@@ -74,8 +74,8 @@ class FulfilmentCompanyCheckout(WebsiteSale):
         if not address_values.get("vat"):
             missing_fields.add("vat")
         else:
-            # Also when Odoo's VAT check (base_vat) refused it: its message
-            # speaks of VAT numbers, ours says what a CUI needs.
+            # Also when Odoo's own VAT check (base_vat) refused it already: the
+            # customer is told what a CUI is and which check failed.
             country = request.env["res.country"].browse(
                 address_values.get("country_id")
             )
@@ -84,7 +84,8 @@ class FulfilmentCompanyCheckout(WebsiteSale):
             )
             if error:
                 invalid_fields.add("vat")
-                error_messages.append(error)
+                if error not in error_messages:
+                    error_messages.append(error)
         required_message = request.env._("Some required fields are empty.")
         if missing_fields and required_message not in error_messages:
             error_messages.append(required_message)

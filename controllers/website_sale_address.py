@@ -1,6 +1,7 @@
-"""The shop's address form: county → locality from the country's list of
-localities (``res.city``: for Romania, OCA's ``l10n_ro_city``) filling the
-postal code, and the street number in its own field."""
+"""The shop's address form in the countries whose localities Odoo knows
+(Enforce Cities; for Romania, OCA's ``l10n_ro_city``): county → locality from
+the country's list (``res.city``) filling the postal code, and the street
+number in its own field. Other countries keep Odoo's form."""
 
 from odoo.http import request, route
 
@@ -26,12 +27,16 @@ class WebsiteSaleAddress(WebsiteSale):
         return values
 
     def _get_mandatory_address_fields(self, country_sudo):
-        # The street name and the house number are two fields of the form.
         field_names = super()._get_mandatory_address_fields(country_sudo)
-        field_names = (field_names - {"street"}) | {"street_name"}
         if country_sudo.enforce_cities:
-            # The locality is chosen in the county's list.
-            field_names = (field_names - {"city"}) | {"city_id", "state_id"}
+            # The street name and the house number are two fields of the form,
+            # the locality is chosen in the county's list. Elsewhere the form
+            # is Odoo's (one street field).
+            field_names = (field_names - {"street", "city"}) | {
+                "street_name",
+                "city_id",
+                "state_id",
+            }
         return field_names
 
     def _get_mandatory_delivery_address_fields(self, country_sudo):

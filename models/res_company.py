@@ -23,9 +23,9 @@ class ResCompany(models.Model):
     # Loss guard
     fulfilment_loss_guard = fields.Boolean(
         string="Loss Guard",
-        default=True,
-        help="Refuse to complete orders whose net profit is below the threshold "
-        "until a manager approves them.",
+        help="Refuse to deliver, invoice or close orders whose net profit is below "
+        "the threshold until a fulfilment manager approves them. Invoices the "
+        "customer has already paid online are posted anyway; the managers are told.",
     )
     fulfilment_loss_threshold = fields.Monetary(
         string="Minimum Net Profit",

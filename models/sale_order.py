@@ -224,23 +224,29 @@ class SaleOrder(models.Model):
         Status._check_event(event)
         if not self:
             return self
-        self._fulfilment_before_event(event)
+        # An event is what an action the user was allowed to do caused (a
+        # delivery validated, an invoice paid): the engine applies it whatever
+        # the user may read of the orders and statuses (a warehouse clerk may
+        # read neither); the history and the chatter still name the user.
+        orders = self.sudo()
+        Status = Status.sudo()
+        orders._fulfilment_before_event(event)
         event_label = Status._get_event_label(event)
-        moved = self.browse()
+        moved = orders.browse()
         refusals = {}
-        for company, orders in self.grouped("company_id").items():
+        for company, company_orders in orders.grouped("company_id").items():
             status = Status._get_status_for_event(event, company)
             if not status:
                 continue
             # Orders already there, or further in the flow, stay where they are:
             # progress never runs backwards by itself.
-            orders = orders.filtered(
+            candidates = company_orders.filtered(
                 lambda o, s=status: (
                     o.fulfilment_status_id != s
                     and not o.fulfilment_status_id._is_later_than(s)
                 )
             )
-            refused = orders._fulfilment_event_refusals(event, status)
+            refused = candidates._fulfilment_event_refusals(event, status)
             if not strict:
                 for order, why in refused.items():
                     order._message_log(
@@ -251,7 +257,7 @@ class SaleOrder(models.Model):
                         )
                     )
             refusals.update(refused)
-            allowed = orders.filtered(lambda o, r=refused: o not in r)
+            allowed = candidates.filtered(lambda o, r=refused: o not in r)
             allowed._fulfilment_set_status(
                 status, reason=reason or event_label, event=event
             )
@@ -269,7 +275,7 @@ class SaleOrder(models.Model):
                     for order, why in refusals.items()
                 )
             )
-        return moved
+        return moved.with_env(self.env)
 
     def _fulfilment_set_status(self, status, reason=None, event=None):
         """Move the orders to ``status``: check, record, notify.

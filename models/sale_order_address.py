@@ -40,8 +40,10 @@ class SaleOrder(models.Model):
         "carrier_id.delivery_type",
     )
     def _compute_fulfilment_address_problems(self):
+        # The order is readable here; its carrier is read as superuser, for the
+        # users who may read orders but not shipping methods (Invoicing).
         targets = {
-            order.id: (order.partner_shipping_id, order.carrier_id)
+            order.id: (order.partner_shipping_id, order.carrier_id.sudo())
             for order in self
             if order._fulfilment_address_is_checked()
         }
@@ -52,10 +54,9 @@ class SaleOrder(models.Model):
     def _fulfilment_address_is_checked(self):
         """Orders sent by a carrier to the customer's address (not collected)."""
         self.ensure_one()
+        carrier = self.carrier_id.sudo()
         return bool(
-            self.partner_shipping_id
-            and self.carrier_id
-            and self.carrier_id.delivery_type != "in_store"
+            self.partner_shipping_id and carrier and carrier.delivery_type != "in_store"
         )
 
     @api.depends("picking_ids.fulfilment_awb_address_changed")

@@ -50,16 +50,18 @@ class SaleOrder(models.Model):
     def _compute_payment_deadline(self):
         working_days = {}
         for order in self:
-            policy = order.fulfilment_payment_policy_id
-            # Confirmed orders, and web quotations whose bank transfer is pending.
+            # Confirmed orders, and web quotations whose bank transfer is
+            # pending; other quotations have no deadline and read nothing else.
             awaiting = order.state == "sale" or (
                 order.state in ("draft", "sent")
                 and order.fulfilment_offline_payment_pending
             )
+            if not awaiting or not order.date_order:
+                order.payment_deadline = False
+                continue
+            policy = order.fulfilment_payment_policy_id
             if (
-                not awaiting
-                or not order.date_order
-                or not policy.payment_delay
+                not policy.payment_delay
                 or policy.is_cash_on_delivery
                 # Paid to the courier on delivery: no deadline before it.
                 or order.fulfilment_cash_on_delivery
@@ -84,13 +86,15 @@ class SaleOrder(models.Model):
     def _compute_delivery_deadline(self):
         working_days = {}
         for order in self:
-            days = order.carrier_id.fulfilment_delivery_days
             if order.state != "sale":
                 order.delivery_deadline = False
             elif order.commitment_date:
                 order.delivery_deadline = order.commitment_date
-            elif days and order.date_order:
-                working_days[order] = (order.date_order, days)
+            elif order.carrier_id.fulfilment_delivery_days and order.date_order:
+                working_days[order] = (
+                    order.date_order,
+                    order.carrier_id.fulfilment_delivery_days,
+                )
             else:
                 order.delivery_deadline = False
         for order, deadline in self._fulfilment_add_working_days(working_days).items():

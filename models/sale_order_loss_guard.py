@@ -6,6 +6,8 @@ from odoo.tools import (
     format_amount,
 )
 
+from ..exceptions import FulfilmentLossError
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -109,7 +111,43 @@ class SaleOrder(models.Model):
         """
         blocked = self._fulfilment_loss_guard_get_blocked(guard)
         blocked._fulfilment_loss_block(action_label)
-        fixed = (self - blocked).filtered(
+        (self - blocked)._fulfilment_loss_guard_release()
+        return blocked
+
+    def _fulfilment_loss_guard_refuse(self, guard, action_label=None):
+        """Raise a :class:`FulfilmentLossError` when ``guard`` stops one of the
+        orders; orders fixed since an earlier block are released.
+
+        This is what code paths get (posting, validating, closing): a refusal,
+        never a wizard in place of the work they asked for. The error rolls the
+        transaction back; the block and the managers' activity are recorded
+        right after, in a fresh transaction. The buttons of the back office
+        catch the error and open the approval dialog instead
+        (:meth:`_fulfilment_loss_guard_action`).
+
+        :param action_label: what was refused, for the managers' activity
+        """
+        label = action_label or _("Closing the order")
+        blocked = self._fulfilment_loss_guard_get_blocked(guard)
+        (self - blocked)._fulfilment_loss_guard_release()
+        if not blocked:
+            return
+        order_ids, uid, context = blocked.ids, self.env.uid, dict(self.env.context)
+        registry = self.env.registry
+
+        def record_block():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, context)
+                env["sale.order"].browse(order_ids).exists()._fulfilment_loss_block(
+                    label
+                )
+
+        self.env.cr.postrollback.add(record_block)
+        raise FulfilmentLossError(blocked, label)
+
+    def _fulfilment_loss_guard_release(self):
+        """Unblock the orders no longer below the threshold."""
+        fixed = self.filtered(
             lambda order: (
                 order.loss_blocked
                 and order.company_id.currency_id.compare_amounts(
@@ -124,33 +162,37 @@ class SaleOrder(models.Model):
                 ["order_fulfilment.mail_activity_type_loss_review"],
                 feedback=_("The order no longer makes a loss."),
             )
-        return blocked
 
-    def _fulfilment_loss_guard_refuse(self, guard, action_label=None):
-        """Raise a UserError when ``guard`` stops one of the orders.
+    def _fulfilment_loss_notify_paid(self, action_label):
+        """Tell the managers that a paid order went through at a loss.
 
-        The error rolls the transaction back; the block and the managers'
-        activity are recorded right after, in a fresh transaction.
-
-        :param action_label: what was refused, for the managers' activity
+        The customer has paid (online): the invoice is posted whatever the
+        guard says, and the managers review the loss afterwards.
         """
-        blocked = self._fulfilment_loss_guard_get_blocked(guard)
-        if not blocked:
-            return
-        message = blocked._fulfilment_loss_guard_message()
-        order_ids, uid, context = blocked.ids, self.env.uid, dict(self.env.context)
-        label = action_label or _("Closing the order")
-        registry = self.env.registry
-
-        def record_block():
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, context)
-                env["sale.order"].browse(order_ids).exists()._fulfilment_loss_block(
-                    label
-                )
-
-        self.env.cr.postrollback.add(record_block)
-        raise UserError(message)
+        managers = self.env.ref("order_fulfilment.group_manager").sudo().users
+        for order in self.sudo():
+            currency = order.company_id.currency_id
+            order.message_post(
+                body=_(
+                    "%(action)s went through although order %(order)s makes a loss "
+                    "(net profit %(profit)s, below the minimum of %(threshold)s): "
+                    "the customer has already paid.",
+                    action=action_label,
+                    order=order.name,
+                    profit=format_amount(self.env, order.profit_net, currency),
+                    threshold=format_amount(
+                        self.env, order.company_id.fulfilment_loss_threshold, currency
+                    ),
+                ),
+                partner_ids=managers.filtered(
+                    lambda user, order=order: (
+                        order.company_id in user.company_ids
+                        and user.active
+                        and not user.share
+                    )
+                ).partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _fulfilment_event_refusals(self, event, status):
         # An automatic event may not close an order at a loss: the order is
@@ -169,7 +211,8 @@ class SaleOrder(models.Model):
             self._fulfilment_loss_guard_refuse("closed")
 
     def _fulfilment_loss_guard_action(self, pickings=None, invoices=None):
-        """The wizard shown instead of a refused validation or posting."""
+        """The approval dialog a back-office button opens instead of a refused
+        validation or posting (or to approve a loss beforehand)."""
         wizard = self.env["fulfilment.loss.approval"].create(
             {
                 "order_ids": [fields.Command.set(self.ids)],

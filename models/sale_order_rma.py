@@ -5,15 +5,27 @@ from odoo.tools import (
     float_compare,
 )
 
+RMA_READERS = (
+    "order_fulfilment.group_user,stock.group_stock_user,account.group_account_invoice"
+)
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # Returns are read by fulfilment operators, warehouse and invoicing users:
+    # Sales users without a fulfilment group do not see them.
     fulfilment_rma_ids = fields.One2many(
-        "fulfilment.rma", "order_id", string="Returns", readonly=True
+        "fulfilment.rma",
+        "order_id",
+        string="Returns",
+        readonly=True,
+        groups=RMA_READERS,
     )
     fulfilment_rma_count = fields.Integer(
-        string="Returns Count", compute="_compute_fulfilment_rma_count"
+        string="Returns Count",
+        compute="_compute_fulfilment_rma_count",
+        groups=RMA_READERS,
     )
     fulfilment_can_return = fields.Boolean(
         compute="_compute_fulfilment_can_return",

@@ -6,12 +6,18 @@ from odoo import _, api, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # Certificates are the fulfilment operators' business.
     fulfilment_warranty_ids = fields.One2many(
-        "fulfilment.warranty", "order_id", string="Warranty Certificates", readonly=True
+        "fulfilment.warranty",
+        "order_id",
+        string="Warranty Certificates",
+        readonly=True,
+        groups="order_fulfilment.group_user",
     )
     fulfilment_warranty_count = fields.Integer(
         string="Warranty Certificates Count",
         compute="_compute_fulfilment_warranty_count",
+        groups="order_fulfilment.group_user",
     )
 
     @api.depends("fulfilment_warranty_ids")

@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.tools import float_compare
 
+from ..exceptions import FulfilmentLossError
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -10,19 +12,35 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------
 
     def _pre_action_done_hook(self):
-        # Loss guard: a delivery of an order at a loss waits for a manager.
-        deliveries = self.filtered(
+        # Loss guard: a delivery of an order at a loss waits for a manager. The
+        # orders are read as superuser: whoever may validate the delivery gets
+        # the guard's answer, even without access to the order itself.
+        deliveries = self.sudo().filtered(
             lambda picking: picking.picking_type_code == "outgoing" and picking.sale_id
         )
-        blocked = deliveries.sale_id._fulfilment_loss_guard_check(
+        deliveries.sale_id._fulfilment_loss_guard_refuse(
             "delivery", _("Delivery validation")
         )
-        if blocked:
-            return blocked._fulfilment_loss_guard_action(pickings=self)
         # What the picking screen scanned of a line is what that line ships,
         # before Odoo decides what is picked and whether a backorder is needed.
         self.move_line_ids._fulfilment_apply_scans()
         return super()._pre_action_done_hook()
+
+    def action_fulfilment_validate(self):
+        """The Validate button of the delivery form.
+
+        :meth:`button_validate` as Odoo's button does it (wizards such as the
+        backorder's included); when the loss guard refuses, the approval dialog
+        opens instead of the error, which code calling ``button_validate`` gets.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self.button_validate()
+        except FulfilmentLossError as error:
+            error.orders._fulfilment_loss_block(error.action_label)
+            return error.orders.with_env(self.env)._fulfilment_loss_guard_action(
+                pickings=self
+            )
 
     def _action_done(self):
         result = super()._action_done()

@@ -7,6 +7,7 @@ from . import test_courier_log
 from . import test_courier_webhook
 from . import test_deadlines
 from . import test_loss_guard
+from . import test_core_groups
 from . import test_manual_tracking
 from . import test_notifications
 from . import test_portal

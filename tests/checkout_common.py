@@ -25,13 +25,11 @@ class ShopCheckoutCase(HttpCase):
             {"name": "Lei", "currency_id": cls.ron.id, "website_id": cls.website.id}
         )
         cls.romania = cls.env.ref("base.ro")
-        # Addresses in Romania are given as the shop's form asks them: county,
-        # locality from the nomenclature, street name and number apart.
-        cls.county_cluj = cls.env.ref("base.RO_CJ")
-        cls.cluj_napoca = cls.env["res.city"].search(
-            [("name", "=", "Cluj-Napoca"), ("state_id", "=", cls.county_cluj.id)]
+        # Romania's localities are a list (l10n_ro_city): county, then locality.
+        cls.state_cluj = cls.env.ref("base.RO_CJ")
+        cls.city_cluj_napoca = cls.env["res.city"].search(
+            [("name", "=", "Cluj-Napoca"), ("state_id", "=", cls.state_cluj.id)]
         )
-        assert cls.cluj_napoca, "Romania's localities (l10n_ro_city) are installed"
         cls.product = cls.env["product.product"].create(
             {
                 "name": "Espresso Machine",
@@ -145,12 +143,14 @@ class ShopCheckoutCase(HttpCase):
             "name": "Ioana Popescu",
             "email": "ioana@example.ro",
             "phone": "+40 721 000 111",
+            # The shop's form in Romania: street name and number apart, the
+            # locality from the county's list.
             "street_name": "Strada Lalelelor",
             "street_number": "3",
-            "state_id": str(self.county_cluj.id),
-            "city_id": str(self.cluj_napoca.id),
+            "city_id": str(self.city_cluj_napoca.id),
             "zip": "400001",
             "country_id": str(self.romania.id),
+            "state_id": str(self.state_cluj.id),
             "address_type": "billing",
             "use_delivery_as_billing": "true",
             "csrf_token": self._csrf_token("/shop/address"),

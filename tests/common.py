@@ -190,6 +190,47 @@ class FulfilmentCommon(LocalFakeCase, TransactionCase):
         ).create({})._create_payments()
         return invoice
 
+    def _create_online_transaction(self, order):
+        """A payment transaction of the whole order, as a card payment makes it.
+
+        The wire-transfer provider gets an accounting method so that the done
+        transaction can create and reconcile its payment, as a card provider
+        would.
+        """
+        provider = self.env.ref("payment.payment_provider_transfer")
+        self.env["account.payment.method"].sudo().create(
+            {
+                "name": "Wire Transfer",
+                "code": provider._get_code(),
+                "payment_type": "inbound",
+            }
+        )
+        provider.write(
+            {
+                "state": "enabled",
+                "journal_id": self.env["account.journal"]
+                .search(
+                    [("type", "=", "bank"), ("company_id", "=", self.company.id)],
+                    limit=1,
+                )
+                .id,
+            }
+        )
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref(
+                    "payment_custom.payment_method_wire_transfer"
+                ).id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "operation": "online_redirect",
+                "reference": f"{order.name}-test",
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+
     # Profit, loss guard, deadlines and auto-cancel ----------------------
 
     @classmethod

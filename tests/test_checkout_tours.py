@@ -24,12 +24,13 @@ class TestCheckoutTours(ShopCheckoutCase, BrowserTourCase):
         cls.buyer.partner_id.write(
             {
                 "phone": "+40 721 000 111",
-                "street": "Strada Lalelelor 3",
-                "state_id": cls.county_cluj.id,
-                "city_id": cls.cluj_napoca.id,
+                "street_name": "Strada Lalelelor",
+                "street_number": "3",
+                "city_id": cls.city_cluj_napoca.id,
                 "city": "Cluj-Napoca",
                 "zip": "400001",
                 "country_id": cls.romania.id,
+                "state_id": cls.state_cluj.id,
                 "property_product_pricelist": cls.pricelist.id,
             }
         )

@@ -294,6 +294,7 @@ class TestOrderCompletion(CompletionCommon):
 
     def test_refused_at_a_loss(self):
         """An order that would be completed at a loss is refused by the loss guard."""
+        self.company.fulfilment_loss_guard = True
         order = self._ready_order(price=10.0)
         self.assertLess(order.profit_net, 0)
         status = order.fulfilment_status_id
@@ -341,6 +342,7 @@ class TestOrderCompletion(CompletionCommon):
     def test_bulk_completes_good_orders_and_reports_refused(self):
         """The list action completes the good orders, reports the refused ones with
         their reason, and leaves no order half-completed."""
+        self.company.fulfilment_loss_guard = True
         delivered = self._delivered_order()
         ready = self._ready_order()
         failing = self._ready_order()

@@ -18,8 +18,10 @@ class FulfilmentLossApproval(models.TransientModel):
 
     @api.depends("order_ids")
     def _compute_message(self):
+        # Whoever was refused reads why, even without access to the orders
+        # (a warehouse clerk validating a delivery).
         for wizard in self:
-            wizard.message = wizard.order_ids._fulfilment_loss_guard_message()
+            wizard.message = wizard.sudo().order_ids._fulfilment_loss_guard_message()
 
     @api.depends_context("uid")
     def _compute_can_approve(self):
@@ -28,11 +30,12 @@ class FulfilmentLossApproval(models.TransientModel):
             wizard.can_approve = can_approve
 
     def action_approve(self):
-        """Record the approval, then validate or post what was refused."""
+        """Record the approval, then validate or post what was refused as its
+        button does: Odoo's own wizards (backorder...) follow if needed."""
         self.ensure_one()
         self.order_ids._fulfilment_approve_loss(self.reason)
         if self.picking_ids:
-            return self.picking_ids.button_validate()
+            return self.picking_ids.action_fulfilment_validate()
         if self.invoice_ids:
-            return self.invoice_ids.action_post()
+            return self.invoice_ids.action_fulfilment_post()
         return True

@@ -24,12 +24,14 @@ class FulfilmentManualTracking(models.TransientModel):
         readonly=False,
     )
     tracking_ref = fields.Char(string="Tracking Number", required=True)
+    # The carrier's, saved on it only when changed: warehouse users enter
+    # numbers without the right to change carriers.
     tracking_url = fields.Char(
         compute="_compute_tracking_url",
         store=True,
         readonly=False,
         help="Address of the carrier's tracking page; <shipmenttrackingnumber> is "
-        "replaced by the number. Changing it changes the carrier's.",
+        "replaced by the number. A changed address is saved on the carrier.",
     )
     notify_customer = fields.Boolean(string="E-mail the Customer", default=True)
     notify_sms = fields.Boolean(string="Send an SMS too")

@@ -6,7 +6,8 @@ import { rpc } from "@web/core/network/rpc";
 /**
  * County → locality: for the countries whose localities Odoo knows (Enforce
  * Cities), the locality is chosen in the county's list, which fills the city
- * and the postal code; elsewhere the city is typed as usual.
+ * and the postal code, and the street name and the house number are two
+ * fields; elsewhere the form is Odoo's (city typed, one street field).
  */
 websiteSaleAddress.include({
     events: Object.assign({}, websiteSaleAddress.prototype.events, {
@@ -26,9 +27,24 @@ websiteSaleAddress.include({
         }
     },
 
+    _fulfilmentShowStreetParts(show) {
+        const form = this.addressForm;
+        if (show && !form.street_name.value && form.street.value) {
+            form.street_name.value = form.street.value;
+        }
+        // The fields not shown are disabled: they are not sent.
+        form.street.disabled = show;
+        form.street.parentElement.classList.toggle("d-none", show);
+        for (const input of [form.street_name, form.street_number]) {
+            input.disabled = !show;
+            input.parentElement.classList.toggle("d-none", !show);
+        }
+    },
+
     async _changeCountry(init = false) {
         await this._super(...arguments);
         const enforced = this._fulfilmentEnforcesCities();
+        this._fulfilmentShowStreetParts(enforced);
         this._fulfilmentShowCityList(enforced);
         if (enforced && !init) {
             await this._fulfilmentLoadCities();

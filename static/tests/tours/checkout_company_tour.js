@@ -20,8 +20,12 @@ registry.category("web_tour.tours").add("order_fulfilment_company_checkout", {
         { trigger: "input[name=company_name]", run: "edit Acme Distributie SRL" },
         { trigger: "input[name=vat]", run: "edit RO18547291" },
         { trigger: "input[name=company_registry]", run: "edit J12/345/2015" },
+        { trigger: "input[name=street]", run: "edit Strada Fabricii 10" },
+        { trigger: "input[name=city]", run: "edit Cluj-Napoca" },
+        { trigger: "input[name=zip]", run: "edit 400632" },
         { trigger: "select[name=country_id]", run: "selectByLabel Romania" },
-        // Romania's localities: the county, then the locality from its list.
+        // Romania's localities come from its list (county, then locality); the
+        // street typed is kept as the street name.
         {
             trigger: "select[name=state_id]:has(option:contains(Cluj))",
             run: "selectByLabel Cluj",
@@ -35,9 +39,10 @@ registry.category("web_tour.tours").add("order_fulfilment_company_checkout", {
                 return helpers.select(city.value);
             },
         },
+        { trigger: "input[name=street_name]:value(Strada Fabricii 10)" },
+        // The number apart, as couriers want it for the delivery.
         { trigger: "input[name=street_name]", run: "edit Strada Fabricii" },
         { trigger: "input[name=street_number]", run: "edit 10" },
-        { trigger: "input[name=zip]", run: "edit 400632" },
         { trigger: "#save_address", run: "click" },
         { content: "A wrong CUI is refused", trigger: "#errors:contains(not a valid CUI)" },
         { trigger: "input[name=vat].is-invalid" },
