@@ -151,7 +151,7 @@ def ensure_database(args, extra_modules=()):
     :param extra_modules: other modules the benchmark needs installed beside
         the addon (e.g. ``l10n_ro_city``)
     """
-    import odoo  # noqa: F401 - fail early with a clear message when Odoo is missing
+    import odoo
 
     config, database = args.config, args.database
     if args.rebuild:
@@ -167,6 +167,10 @@ def ensure_database(args, extra_modules=()):
         _odoo(config, database, "-u", "order_fulfilment")
     else:
         return
+    # The registry this process loaded to read the fingerprint predates the
+    # install or update (it may even lack the addon, when a new dependency
+    # was missing): load it again.
+    odoo.modules.registry.Registry.delete(database)
     _store_fingerprint(config, database, fingerprint)
 
 
@@ -231,15 +235,19 @@ class Timing:
         return f"{self.median:.2f} ±{self.spread / 2:.2f}"
 
 
-def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000):
+def interleaved(
+    env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000, warmup=True
+):
     """Time several callables against each other, interleaved.
 
     Each round runs every side once, the order rotating from round to round
     (A B, B A, A B...), after dropping the record cache (each request starts
     with an empty one; the registry caches stay warm, as on a live server).
-    One warm-up round is not counted. Rounds go on past ``repeat`` until each
-    side has run for ``min_seconds`` in all, so that cases of a millisecond
-    get hundreds of samples and their median resists the machine's jitter.
+    One warm-up round is not counted (``warmup=False``: the benchmark warmed
+    up on its own and every round counts, for sides that take a minute).
+    Rounds go on past ``repeat`` until each side has run for ``min_seconds``
+    in all, so that cases of a millisecond get hundreds of samples and their
+    median resists the machine's jitter.
 
     :param sides: list of callables
     :param setup: optional callable run before each timed call, not timed
@@ -247,8 +255,9 @@ def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000
     :return: list of :class:`Timing`, one per side
     """
     samples = [[] for _ in sides]
+    first = 1 if warmup else 0
     round_ = 0
-    while round_ <= repeat or (
+    while round_ < repeat + first or (
         round_ <= max_rounds and min(sum(s) for s in samples) < min_seconds * 1000
     ):
         order = list(range(len(sides)))
@@ -261,7 +270,7 @@ def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000
             start = time.perf_counter()
             sides[index]()
             elapsed = (time.perf_counter() - start) * 1000
-            if round_:
+            if round_ >= first:
                 samples[index].append(elapsed)
         round_ += 1
     return [Timing(s) for s in samples]
