@@ -182,6 +182,78 @@ class SaleOrder(models.Model):
             except (UserError, ValidationError):
                 continue
 
+    def _fulfilment_complete(self):
+        """Complete one order, all or nothing (see ``_fulfilment_completion_prepare``
+        and ``_fulfilment_completion_finish``)."""
+        self._fulfilment_completion_prepare()
+        self._fulfilment_completion_finish()
+
+    def _fulfilment_completion_prepare(self):
+        """Check one order, validate its deliveries, invoice it, get its AWBs.
+
+        Every check comes first. Then, inside the transaction, the ready
+        deliveries are validated and the invoice is created and posted; only
+        then is the courier asked for a missing AWB: its shipment attempt is
+        kept in a transaction of its own, so that if a later step fails and
+        everything here is rolled back, the next try adopts that AWB instead
+        of creating a second one. Any failure raises a UserError; the caller
+        rolls the order back.
+        """
+        self.ensure_one()
+        order = self.with_company(self.company_id)
+        order._fulfilment_completion_lock()
+        problems = order._fulfilment_completion_problems()
+        if problems:
+            raise UserError(
+                _(
+                    "Order %(order)s cannot be completed:\n%(problems)s",
+                    order=order.name,
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+        for guard in order._fulfilment_completion_loss_guards():
+            order._fulfilment_loss_guard_refuse(guard, _("Order completion"))
+
+        deliveries = order._fulfilment_courier_pickings()
+        order._fulfilment_completion_validate(
+            deliveries.filtered(lambda picking: picking.state != "done")
+        )
+        without_awb = deliveries.filtered(
+            lambda picking: (
+                picking.carrier_id.fulfilment_is_courier
+                and not picking.carrier_tracking_ref
+            )
+        )
+        # A carrier that bills the courier's real price puts it on the order
+        # when the AWB is created: the invoice must come after it.
+        awb_first = any(
+            carrier.invoice_policy == "real" for carrier in without_awb.carrier_id
+        )
+        if awb_first:
+            order._fulfilment_completion_get_awbs(without_awb)
+        order._fulfilment_completion_invoice()
+        if not awb_first:
+            order._fulfilment_completion_get_awbs(without_awb)
+
+    def _fulfilment_completion_finish(self):
+        """Attach and e-mail the documents of one prepared order, then fire
+        the "completed" event. Any failure raises a UserError; the caller rolls
+        the order back."""
+        self.ensure_one()
+        order = self.with_company(self.company_id)
+        attachments = order._fulfilment_completion_attach(
+            order._fulfilment_completion_documents()
+        )
+        # For the customer: the user completing the order does not follow it.
+        order.with_context(mail_create_nosubscribe=True).message_post_with_source(
+            self.env.ref("order_fulfilment.mail_template_order_completed"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachments.ids,
+        )
+        order.fulfilment_completed_date = fields.Datetime.now()
+        order._fulfilment_trigger_event("completed", strict=True)
+
     def _fulfilment_completion_documents(self):
         """The documents completing the order attaches to it and e-mails.
 

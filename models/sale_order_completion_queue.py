@@ -59,7 +59,9 @@ class SaleOrder(models.Model):
             message = _(
                 "%(count)s orders are queued for completion, but they may stay "
                 "queued: %(problem)s Ask your administrator to start Odoo with "
-                "cron threads, or complete them %(limit)s at a time.",
+                "cron threads, or complete them %(limit)s at a time. Queued "
+                "orders show “Queued for completion” (filter “Queued for "
+                "Completion” in the orders list).",
                 count=len(self),
                 problem=problem,
                 limit=COMPLETION_SYNC_LIMIT,
