@@ -130,6 +130,21 @@ def _database_exists(config, database):
         return bool(cr.fetchone())
 
 
+def _modules_installed(config, database, modules):
+    """Whether ``modules`` are all installed in ``database`` (not left half
+    installed by an interrupted build)."""
+    import odoo
+
+    _load_config(config)
+    with contextlib.closing(odoo.sql_db.db_connect(database).cursor()) as cr:
+        cr.execute(
+            "SELECT count(*) FROM ir_module_module "
+            "WHERE name IN %s AND state = 'installed'",
+            [tuple(modules)],
+        )
+        return cr.fetchone()[0] == len(modules)
+
+
 def _stored_fingerprint(config, database):
     with odoo_env(config, database) as env:
         return env["ir.config_parameter"].sudo().get_param(FINGERPRINT_KEY)
@@ -144,8 +159,9 @@ def _store_fingerprint(config, database, fingerprint):
 def ensure_database(args, extra_modules=()):
     """The benchmark's database with the current addon installed.
 
-    ``-i`` when the database is missing (or ``--rebuild``), ``-u`` when the
-    addon changed since the database was last brought up to date, nothing
+    ``-i`` when the database is missing (or ``--rebuild``) or its modules
+    were left half installed by an interrupted build, ``-u`` when the addon
+    changed since the database was last brought up to date, nothing
     otherwise.
 
     :param extra_modules: other modules the benchmark needs installed beside
@@ -161,6 +177,9 @@ def ensure_database(args, extra_modules=()):
     modules = ",".join(("order_fulfilment", *extra_modules))
     if not _database_exists(config, database):
         print(f"building the database {database} (odoo -i {modules})")
+        _odoo(config, database, "-i", modules)
+    elif not _modules_installed(config, database, modules.split(",")):
+        print(f"finishing an interrupted install of {database} (odoo -i {modules})")
         _odoo(config, database, "-i", modules)
     elif _stored_fingerprint(config, database) != fingerprint:
         print(f"the addon changed: updating {database} (odoo -u order_fulfilment)")
