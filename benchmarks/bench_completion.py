@@ -153,8 +153,11 @@ def main():
             pickings = batch.picking_ids
             pickings.move_ids.picked = True
             pickings.with_context(
-                skip_backorder=True, picking_ids_not_to_backorder=pickings.ids
+                skip_backorder=True,
+                picking_ids_not_to_backorder=pickings.ids,
+                skip_sms=True,
             ).button_validate()
+            assert set(pickings.mapped("state")) == {"done"}
             invoices = batch._create_invoices(grouped=True, final=True)
             invoices.action_post()
             sender = env["account.move.send"]

@@ -159,10 +159,10 @@ def _store_fingerprint(config, database, fingerprint):
 def ensure_database(args, extra_modules=()):
     """The benchmark's database with the current addon installed.
 
-    ``-i`` when the database is missing (or ``--rebuild``) or its modules
-    were left half installed by an interrupted build, ``-u`` when the addon
-    changed since the database was last brought up to date, nothing
-    otherwise.
+    ``-i`` when the database is missing (or ``--rebuild``, or its modules
+    were left half installed by an interrupted build: it is dropped first),
+    ``-u`` when the addon changed since the database was last brought up to
+    date, nothing otherwise.
 
     :param extra_modules: other modules the benchmark needs installed beside
         the addon (e.g. ``l10n_ro_city``)
@@ -170,16 +170,19 @@ def ensure_database(args, extra_modules=()):
     import odoo
 
     config, database = args.config, args.database
-    if args.rebuild:
+    modules = ",".join(("order_fulfilment", *extra_modules))
+    half_installed = _database_exists(config, database) and not _modules_installed(
+        config, database, modules.split(",")
+    )
+    if half_installed:
+        print(f"{database} was left half installed by an interrupted build")
+    if args.rebuild or half_installed:
+        odoo.sql_db.close_db(database)
         with _postgres_cursor(config) as cr:
             cr.execute(f'DROP DATABASE IF EXISTS "{database}"')
     fingerprint = addon_fingerprint()
-    modules = ",".join(("order_fulfilment", *extra_modules))
     if not _database_exists(config, database):
         print(f"building the database {database} (odoo -i {modules})")
-        _odoo(config, database, "-i", modules)
-    elif not _modules_installed(config, database, modules.split(",")):
-        print(f"finishing an interrupted install of {database} (odoo -i {modules})")
         _odoo(config, database, "-i", modules)
     elif _stored_fingerprint(config, database) != fingerprint:
         print(f"the addon changed: updating {database} (odoo -u order_fulfilment)")
