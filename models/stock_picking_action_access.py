@@ -51,6 +51,10 @@ class StockPicking(models.Model):
         self._fulfilment_check_action_access()
         return super().action_fulfilment_retry_label()
 
+    def action_fulfilment_validate(self):
+        self._fulfilment_check_action_access()
+        return super().action_fulfilment_validate()
+
     def action_fulfilment_send_to_courier(self):
         self._fulfilment_check_action_access()
         return super().action_fulfilment_send_to_courier()
