@@ -50,6 +50,7 @@
         "views/fulfilment_status_history_views.xml",
         "views/sale_order_views.xml",
         "views/sale_order_desk_views.xml",
+        "views/sale_order_completion_queue_views.xml",
         "views/fulfilment_payment_policy_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",

@@ -130,6 +130,21 @@ def _database_exists(config, database):
         return bool(cr.fetchone())
 
 
+def _modules_installed(config, database, modules):
+    """Whether ``modules`` are all installed in ``database`` (not left half
+    installed by an interrupted build)."""
+    import odoo
+
+    _load_config(config)
+    with contextlib.closing(odoo.sql_db.db_connect(database).cursor()) as cr:
+        cr.execute(
+            "SELECT count(*) FROM ir_module_module "
+            "WHERE name IN %s AND state = 'installed'",
+            [tuple(modules)],
+        )
+        return cr.fetchone()[0] == len(modules)
+
+
 def _stored_fingerprint(config, database):
     with odoo_env(config, database) as env:
         return env["ir.config_parameter"].sudo().get_param(FINGERPRINT_KEY)
@@ -144,21 +159,28 @@ def _store_fingerprint(config, database, fingerprint):
 def ensure_database(args, extra_modules=()):
     """The benchmark's database with the current addon installed.
 
-    ``-i`` when the database is missing (or ``--rebuild``), ``-u`` when the
-    addon changed since the database was last brought up to date, nothing
-    otherwise.
+    ``-i`` when the database is missing (or ``--rebuild``, or its modules
+    were left half installed by an interrupted build: it is dropped first),
+    ``-u`` when the addon changed since the database was last brought up to
+    date, nothing otherwise.
 
     :param extra_modules: other modules the benchmark needs installed beside
         the addon (e.g. ``l10n_ro_city``)
     """
-    import odoo  # noqa: F401 - fail early with a clear message when Odoo is missing
+    import odoo
 
     config, database = args.config, args.database
-    if args.rebuild:
+    modules = ",".join(("order_fulfilment", *extra_modules))
+    half_installed = _database_exists(config, database) and not _modules_installed(
+        config, database, modules.split(",")
+    )
+    if half_installed:
+        print(f"{database} was left half installed by an interrupted build")
+    if args.rebuild or half_installed:
+        odoo.sql_db.close_db(database)
         with _postgres_cursor(config) as cr:
             cr.execute(f'DROP DATABASE IF EXISTS "{database}"')
     fingerprint = addon_fingerprint()
-    modules = ",".join(("order_fulfilment", *extra_modules))
     if not _database_exists(config, database):
         print(f"building the database {database} (odoo -i {modules})")
         _odoo(config, database, "-i", modules)
@@ -167,6 +189,10 @@ def ensure_database(args, extra_modules=()):
         _odoo(config, database, "-u", "order_fulfilment")
     else:
         return
+    # The registry this process loaded to read the fingerprint predates the
+    # install or update (it may even lack the addon, when a new dependency
+    # was missing): load it again.
+    odoo.modules.registry.Registry.delete(database)
     _store_fingerprint(config, database, fingerprint)
 
 
@@ -231,15 +257,19 @@ class Timing:
         return f"{self.median:.2f} ±{self.spread / 2:.2f}"
 
 
-def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000):
+def interleaved(
+    env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000, warmup=True
+):
     """Time several callables against each other, interleaved.
 
     Each round runs every side once, the order rotating from round to round
     (A B, B A, A B...), after dropping the record cache (each request starts
     with an empty one; the registry caches stay warm, as on a live server).
-    One warm-up round is not counted. Rounds go on past ``repeat`` until each
-    side has run for ``min_seconds`` in all, so that cases of a millisecond
-    get hundreds of samples and their median resists the machine's jitter.
+    One warm-up round is not counted (``warmup=False``: the benchmark warmed
+    up on its own and every round counts, for sides that take a minute).
+    Rounds go on past ``repeat`` until each side has run for ``min_seconds``
+    in all, so that cases of a millisecond get hundreds of samples and their
+    median resists the machine's jitter.
 
     :param sides: list of callables
     :param setup: optional callable run before each timed call, not timed
@@ -247,8 +277,9 @@ def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000
     :return: list of :class:`Timing`, one per side
     """
     samples = [[] for _ in sides]
+    first = 1 if warmup else 0
     round_ = 0
-    while round_ <= repeat or (
+    while round_ < repeat + first or (
         round_ <= max_rounds and min(sum(s) for s in samples) < min_seconds * 1000
     ):
         order = list(range(len(sides)))
@@ -261,7 +292,7 @@ def interleaved(env, sides, repeat, setup=None, min_seconds=2.0, max_rounds=2000
             start = time.perf_counter()
             sides[index]()
             elapsed = (time.perf_counter() - start) * 1000
-            if round_:
+            if round_ >= first:
                 samples[index].append(elapsed)
         round_ += 1
     return [Timing(s) for s in samples]

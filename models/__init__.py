@@ -51,6 +51,7 @@ from . import res_users
 from . import sale_order
 from . import sale_order_change_customer
 from . import sale_order_completion
+from . import sale_order_completion_queue
 from . import sale_order_courier
 from . import sale_order_deadline
 from . import sale_order_delivery_split

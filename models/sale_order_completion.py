@@ -3,10 +3,19 @@
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import (
     format_datetime,
 )
+
+
+class _FinishRefused(Exception):
+    """An order refused after its preparation, within a batch."""
+
+    def __init__(self, order_id, message):
+        super().__init__(message)
+        self.order_id = order_id
+        self.message = message
 
 
 class SaleOrder(models.Model):
@@ -78,40 +87,117 @@ class SaleOrder(models.Model):
         self.check_access("write")
 
     def _fulfilment_complete_many(self):
-        """Complete each order in its own savepoint.
+        """Complete each order on its own; render the documents of all of them
+        at once.
 
-        :return: list of (order, completed, message)
+        Each order is prepared (checks, delivery, invoice, AWB) in its own
+        savepoint: a refused order is rolled back alone. The invoice PDFs of
+        the prepared orders are then rendered together (one wkhtmltopdf run
+        where the build allows, see ``ir.actions.report``), and each order is
+        finished (documents, e-mail, status). An order refused while being
+        finished cannot be rolled back alone any more: the whole batch is
+        rolled back and done again without it (a courier's AWB is adopted,
+        never created twice).
+
+        :return: list of (order, completed, message), in the orders' order
         """
-        results = []
+        finish_refused = {}
+        # A batch rolled back would forget the pending chatter tracking of
+        # what came before it: record it now.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        while True:
+            try:
+                with self.env.cr.savepoint():
+                    results = (
+                        self - self.browse(finish_refused)
+                    )._fulfilment_complete_batch()
+            except _FinishRefused as refusal:
+                finish_refused[refusal.order_id] = refusal.message
+                continue
+            break
+        results.update(
+            (self.browse(order_id), (False, message))
+            for order_id, message in finish_refused.items()
+        )
+        return [(order, *results[order]) for order in self]
+
+    def _fulfilment_complete_batch(self):
+        """Prepare each order, render their documents, finish each order.
+
+        :return: {order: (completed, message)}
+        :raise _FinishRefused: an order was refused after its preparation
+        """
+        results = {}
+        prepared = self.browse()
         for order in self:
             # Rolling a savepoint back forgets the pending chatter tracking of
-            # the orders completed before it: record it now.
+            # the orders handled before it: record it now.
             self.env.flush_all()
             self.env.cr.precommit.run()
             try:
                 with self.env.cr.savepoint():
-                    order._fulfilment_complete()
+                    order._fulfilment_completion_prepare()
             except UserError as exc:
-                results.append((order, False, exc.args[0]))
+                results[order] = (False, exc.args[0])
                 # The refusal is undone with the rest: keep the loss guard's
                 # block and the managers' activity.
                 if order._fulfilment_completion_loss_blocked():
                     order._fulfilment_loss_block(_("Order completion"))
             else:
-                results.append((order, True, _("Completed.")))
+                prepared |= order
+        prepared._fulfilment_completion_render_documents()
+        for order in prepared:
+            try:
+                order._fulfilment_completion_finish()
+            except UserError as exc:
+                raise _FinishRefused(order.id, exc.args[0]) from exc
+            results[order] = (True, _("Completed."))
         return results
 
+    def _fulfilment_completion_render_documents(self):
+        """Render the documents of these prepared orders together, before each
+        order collects its own: the PDFs of their posted invoices, kept on the
+        invoices by Odoo's invoice engine. A batch that fails to render is
+        left to each order, whose own rendering then says which one fails."""
+        invoices = (
+            self.sudo()
+            ._fulfilment_posted_invoices()
+            .filtered(lambda move: not move.invoice_pdf_report_id)
+        )
+        sender = self.env["account.move.send"].sudo()
+        for moves in invoices.grouped("company_id").values():
+            if len(moves) < 2:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    sender._generate_invoice_documents(
+                        {
+                            move: sender._get_default_sending_settings(
+                                move, sending_methods=[]
+                            )
+                            for move in moves
+                        }
+                    )
+            except (UserError, ValidationError):
+                continue
+
     def _fulfilment_complete(self):
-        """Complete one order, all or nothing.
+        """Complete one order, all or nothing (see ``_fulfilment_completion_prepare``
+        and ``_fulfilment_completion_finish``)."""
+        self._fulfilment_completion_prepare()
+        self._fulfilment_completion_finish()
+
+    def _fulfilment_completion_prepare(self):
+        """Check one order, validate its deliveries, invoice it, get its AWBs.
 
         Every check comes first. Then, inside the transaction, the ready
         deliveries are validated and the invoice is created and posted; only
         then is the courier asked for a missing AWB: its shipment attempt is
         kept in a transaction of its own, so that if a later step fails and
         everything here is rolled back, the next try adopts that AWB instead
-        of creating a second one. Then the documents are attached and e-mailed
-        and the "completed" event is fired. Any failure raises a UserError and
-        leaves the order as it was.
+        of creating a second one. Any failure raises a UserError; the caller
+        rolls the order back.
         """
         self.ensure_one()
         order = self.with_company(self.company_id)
@@ -149,6 +235,12 @@ class SaleOrder(models.Model):
         if not awb_first:
             order._fulfilment_completion_get_awbs(without_awb)
 
+    def _fulfilment_completion_finish(self):
+        """Attach and e-mail the documents of one prepared order, then fire
+        the "completed" event. Any failure raises a UserError; the caller rolls
+        the order back."""
+        self.ensure_one()
+        order = self.with_company(self.company_id)
         attachments = order._fulfilment_completion_attach(
             order._fulfilment_completion_documents()
         )

@@ -595,3 +595,201 @@ class TestOrderCompletionCourier(CompletionCommon):
             .raw,
             base64.b64decode(picking.fulfilment_label_id.datas),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOrderCompletionQueue(CompletionCommon):
+    """Complete Orders on more orders than a request should hold: queued for
+    the background job, which completes them in batches, each on its own."""
+
+    def _ready_orders(self, count):
+        """``count`` confirmed orders whose deliveries are ready."""
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "carrier_id": self.fixed_carrier.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 100.0,
+                                "tax_id": False,
+                            }
+                        )
+                    ],
+                }
+                for _index in range(count)
+            ]
+        )
+        orders.action_confirm()
+        orders.picking_ids.action_assign()
+        self.assertEqual(set(orders.picking_ids.mapped("state")), {"assigned"})
+        return orders
+
+    def _run_job(self, limit=None):
+        """One run of the background job as the scheduler runs it; returns
+        its progress (done, remaining)."""
+        cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_complete_queued")
+        cron, progress = cron._add_progress()
+        SaleOrder = cron.env["sale.order"]
+        if limit:
+            SaleOrder._cron_fulfilment_complete_queued(limit=limit)
+        else:
+            SaleOrder._cron_fulfilment_complete_queued()
+        return progress.done, progress.remaining
+
+    def _assert_completed(self, orders):
+        for order in orders:
+            self.assertEqual(order.fulfilment_status_id, self.status_completed)
+            self.assertTrue(order.fulfilment_completed_date)
+            self.assertEqual(order.invoice_ids.state, "posted")
+            self.assertTrue(order.invoice_ids.invoice_pdf_report_id)
+            self.assertEqual(len(self._attachments(order)), 2)
+            self.assertTrue(self._completion_messages(order))
+
+    def _bus_messages(self, since):
+        # Bus notifications are stored when the transaction commits.
+        self.env.cr.precommit.run()
+        return (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("id", ">", since)], order="id")
+            .mapped("message")
+        )
+
+    def test_more_than_twenty_orders_are_queued_then_completed_by_the_job(self):
+        """Complete Orders on 21 orders completes none in the request: it
+        queues them, says so and where to follow them; the job completes them
+        in batches, reports its progress to the scheduler and tells the user."""
+        orders = self._ready_orders(21)
+        # A scheduler runs: no job has been waiting for long.
+        self.env["ir.cron.trigger"].search([]).unlink()
+        action = orders.with_user(self.operator).action_fulfilment_complete()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertIn("21 orders", action["params"]["message"])
+        self.assertIn("Queued for Completion", action["params"]["message"])
+        orders.invalidate_recordset()
+        self.assertTrue(all(orders.mapped("fulfilment_completion_queued")))
+        self.assertEqual(orders.fulfilment_completion_queued_by_id, self.operator)
+        self.assertFalse(any(orders.mapped("fulfilment_completed_date")))
+        self.assertFalse(orders.invoice_ids)
+        trigger = self.env["ir.cron.trigger"].search(
+            [
+                (
+                    "cron_id",
+                    "=",
+                    self.env.ref(
+                        "order_fulfilment.ir_cron_fulfilment_complete_queued"
+                    ).id,
+                )
+            ]
+        )
+        self.assertTrue(trigger)
+
+        before = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id
+        self.assertEqual(self._run_job(limit=15), (15, 6))
+        self._assert_completed(orders[:15])
+        self.assertFalse(orders[15:].invoice_ids)
+        self.assertTrue(all(orders[15:].mapped("fulfilment_completion_queued")))
+        self.assertEqual(self._run_job(limit=15), (6, 0))
+        self._assert_completed(orders)
+        self.assertFalse(any(orders.mapped("fulfilment_completion_queued")))
+        # Completed as the operator who queued them.
+        history = orders[0].fulfilment_status_history_ids.filtered(
+            lambda line: line.status_to_id == self.status_completed
+        )
+        self.assertEqual(history.user_id, self.operator)
+        notices = [
+            message
+            for message in self._bus_messages(before or 0)
+            if "Order completion" in message
+        ]
+        self.assertEqual(len(notices), 2)
+        self.assertIn("6 still queued", notices[0])
+        self.assertIn("15 completed, 0 refused", notices[0])
+        self.assertIn("Order completion done", notices[1])
+
+    def test_failing_order_does_not_roll_back_the_others(self):
+        """In a background batch, an order whose invoice cannot be posted is
+        refused alone: the others are completed, it is left as it was with
+        the reason in its chatter, and the user is told."""
+        orders = self._ready_orders(3)
+        failing = orders[1]
+        status = failing.fulfilment_status_id
+        orders.with_user(self.operator)._fulfilment_queue_completion()
+        before = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id
+        with self._post_failing_for(failing):
+            self.assertEqual(self._run_job(), (3, 0))
+        self._assert_completed(orders - failing)
+        self._assert_untouched(failing, status, "assigned")
+        self.assertFalse(failing.fulfilment_completion_queued)
+        notes = failing.message_ids.filtered(
+            lambda message: "background completion refused" in (message.body or "")
+        )
+        self.assertIn("tax authority", notes.body)
+        (notice,) = [
+            message
+            for message in self._bus_messages(before or 0)
+            if "Order completion" in message
+        ]
+        self.assertIn("2 completed, 1 refused", notice)
+        self.assertIn(failing.name, notice)
+
+    def test_order_refused_while_finishing_does_not_keep_the_others_half_done(self):
+        """An order refused after its delivery and invoice (its documents
+        cannot be made) is left as it was, while the other orders of its
+        batch are completed."""
+        orders = self._ready_orders(3)
+        failing = orders[0]
+        status = failing.fulfilment_status_id
+        SaleOrder = self.registry["sale.order"]
+        original = SaleOrder._fulfilment_completion_documents
+
+        def documents(order):
+            if order == failing:
+                raise UserError(order.env._("The certificate service is down."))
+            return original(order)
+
+        with patch.object(SaleOrder, "_fulfilment_completion_documents", documents):
+            action = orders.action_fulfilment_complete()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (2, 1))
+        refused = result.line_ids.filtered(lambda line: not line.success)
+        self.assertEqual(refused.order_id, failing)
+        self.assertIn("certificate service", refused.message)
+        self._assert_completed(orders - failing)
+        self._assert_untouched(failing, status, "assigned")
+
+    def test_twenty_orders_are_completed_in_the_request(self):
+        """Up to 20 orders, Complete Orders completes them at once and shows
+        the result window; nothing is queued."""
+        orders = self._ready_orders(20)
+        action = orders.action_fulfilment_complete()
+        self.assertEqual(action["res_model"], "fulfilment.batch.result")
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (20, 0))
+        self._assert_completed(orders)
+        self.assertFalse(any(orders.mapped("fulfilment_completion_queued")))
+
+    def test_batch_renders_its_invoices_together(self):
+        """The invoice PDFs of a batch are rendered in one report call for all
+        its invoices, not one call per order."""
+        orders = self._ready_orders(3)
+        Report = self.registry["ir.actions.report"]
+        original = Report._pre_render_qweb_pdf
+        calls = []
+
+        def pre_render(report, report_ref, res_ids=None, data=None):
+            if report._is_invoice_report(report_ref):
+                calls.append(list(res_ids))
+            return original(report, report_ref, res_ids=res_ids, data=data)
+
+        with patch.object(Report, "_pre_render_qweb_pdf", pre_render):
+            orders.action_fulfilment_complete()
+        self._assert_completed(orders)
+        self.assertEqual(
+            [sorted(ids) for ids in calls], [sorted(orders.invoice_ids.ids)]
+        )
