@@ -54,7 +54,7 @@ from couriers.fakes import FakeGls
 PARCELS = 200
 LATENCY = 0.05
 TARGET_RATE = 100  # parcels/s
-PREFIX = "BENCH-AWB-"
+PREFIX = "BENCH-AWB-C"
 CARRIER = "Bench bulk GLS"
 
 # The steps of the bookkeeping, as (label, module path suffix, function name);
@@ -96,7 +96,8 @@ BREAKDOWN = [
 
 
 def build(env):
-    """200 confirmed orders with a GLS delivery (once, committed)."""
+    """200 confirmed orders of 200 customers with a GLS delivery (once,
+    committed)."""
     from odoo import Command
 
     Order = env["sale.order"]
@@ -105,17 +106,25 @@ def build(env):
     product = env["product.product"].create(
         {"name": "Bench parcel", "type": "consu", "weight": 1.2, "list_price": 50}
     )
-    partner = env["res.partner"].create(
-        {
-            "name": "Bench Customer",
-            "street": "Str. Victoriei 12",
-            "city": "Bucuresti",
-            "zip": "010061",
-            "country_id": env.ref("base.ro").id,
-            "phone": "+40721000111",
-        }
+    # One customer per order, as in a shop: two worker processes booking
+    # orders of one customer at once would both write its partner.
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Customer {index}",
+                "street": "Str. Victoriei 12",
+                "city": "Bucuresti",
+                "zip": "010061",
+                "country_id": env.ref("base.ro").id,
+                "phone": "+40721000111",
+                "email": f"bench.customer.{index}@example.com",
+            }
+            for index in range(PARCELS)
+        ]
     )
-    carrier = env["delivery.carrier"].create(
+    carrier = env["delivery.carrier"].search([("name", "=", CARRIER)], limit=1) or env[
+        "delivery.carrier"
+    ].create(
         {
             "name": CARRIER,
             "delivery_type": "gls",
@@ -132,7 +141,7 @@ def build(env):
     orders = Order.create(
         [
             {
-                "partner_id": partner.id,
+                "partner_id": partners[index].id,
                 "carrier_id": carrier.id,
                 "client_order_ref": f"{PREFIX}{index}",
                 "order_line": [
@@ -245,7 +254,7 @@ def main():
 
         build(env)
         Carrier = env["delivery.carrier"]
-        carrier = Carrier.search([("name", "=", CARRIER)])
+        carrier = Carrier.search([("name", "=", CARRIER)], limit=1)
         orders = env["sale.order"].search(
             [("client_order_ref", "=like", PREFIX + "%")], order="id"
         )

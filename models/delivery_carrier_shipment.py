@@ -503,7 +503,7 @@ class DeliveryCarrier(models.Model):
                     )
             return results
         return [
-            (picking, True, _("AWB %s created.", picking.carrier_tracking_ref))
+            (picking, True, self.env._("AWB %s created.", picking.carrier_tracking_ref))
             for picking, *_answer in answers
         ]
 
