@@ -33,6 +33,7 @@
             "phonenumbers",
             "pypdf",
             "python-stdnum",
+            "openpyxl",
         ]
     },
     "data": [
@@ -114,6 +115,7 @@
         "wizards/fulfilment_address_override_views.xml",
         "wizards/fulfilment_pickup_handover_views.xml",
         "views/order_fulfilment_menus.xml",
+        "views/fulfilment_cod_settlement_views.xml",
         "views/fulfilment_print_job_views.xml",
     ],
     "assets": {

@@ -73,7 +73,9 @@ class FulfilmentCompanyCheckout(WebsiteSale):
             missing_fields.add("company_name")
         if not address_values.get("vat"):
             missing_fields.add("vat")
-        elif "vat" not in invalid_fields:
+        else:
+            # Also when Odoo's VAT check (base_vat) refused it: its message
+            # speaks of VAT numbers, ours says what a CUI needs.
             country = request.env["res.country"].browse(
                 address_values.get("country_id")
             )

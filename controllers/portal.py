@@ -1,3 +1,6 @@
+import math
+import os
+
 from odoo import Command, _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
@@ -10,6 +13,45 @@ from ..models.fulfilment_rma import RMA_REASONS, RMA_RESOLUTIONS
 
 # Photos above this size are refused rather than stored.
 MAX_PHOTO_SIZE = 10 * 1024 * 1024
+
+
+class ReturnRequestInputError(UserError):
+    """A return request the form could not have sent (a quantity that is not a
+    finite number): answered 400, with the form and the message."""
+
+
+def read_limited_upload(upload, limit):
+    """The bytes of an uploaded file, refused before being read whole when
+    larger than ``limit``.
+
+    :raise UserError: when the file is larger than ``limit``
+    """
+    stream = upload.stream
+    if stream.seekable():
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(0)
+        if size > limit:
+            raise UserError(_("The photo is too large (10 MB at most)."))
+    # One byte more than allowed tells a file too large from one just right
+    # when the size could not be known beforehand.
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UserError(_("The photo is too large (10 MB at most)."))
+    return data
+
+
+def parse_return_quantity(value):
+    """A quantity typed in the return form: a finite number, 0 when empty.
+
+    :raise ReturnRequestInputError: for anything else (text, nan, inf, 1e309)
+    """
+    try:
+        quantity = float(value or 0)
+    except ValueError:
+        quantity = math.nan
+    if not math.isfinite(quantity):
+        raise ReturnRequestInputError(_("Quantities must be numbers."))
+    return quantity
 
 
 class FulfilmentRmaPortal(CustomerPortal):
@@ -139,11 +181,14 @@ class FulfilmentRmaPortal(CustomerPortal):
         if order_sudo.state != "sale" or not lines:
             return request.redirect(order_sudo.get_portal_url())
         error = None
+        status = 200
         if request.httprequest.method == "POST":
             try:
                 rma_sudo = self._create_portal_rma(order_sudo, lines, post)
             except UserError as exc:
                 error = exc.args[0]
+                if isinstance(exc, ReturnRequestInputError):
+                    status = 400
             else:
                 return request.redirect(rma_sudo._get_portal_redirect_url(access_token))
         values = self._prepare_portal_layout_values()
@@ -159,17 +204,16 @@ class FulfilmentRmaPortal(CustomerPortal):
                 "page_name": "rma_request",
             }
         )
-        return request.render("order_fulfilment.portal_rma_request", values)
+        return request.render(
+            "order_fulfilment.portal_rma_request", values, status=status
+        )
 
     def _create_portal_rma(self, order_sudo, lines, post):
         """Create and submit the return the customer asked for; raise a
         UserError (and create nothing) when the request is not valid."""
         line_vals = []
         for sale_line in lines:
-            try:
-                quantity = float(post.get(f"quantity_{sale_line.id}") or 0)
-            except ValueError as exc:
-                raise UserError(_("Quantities must be numbers.")) from exc
+            quantity = parse_return_quantity(post.get(f"quantity_{sale_line.id}"))
             if (
                 float_compare(
                     quantity, 0.0, precision_rounding=sale_line.product_uom.rounding
@@ -198,9 +242,11 @@ class FulfilmentRmaPortal(CustomerPortal):
             ):
                 raise UserError(_("Choose what you would like us to do from the list."))
         photo = request.httprequest.files.get("photo")
-        photo_data = photo.read() if photo and photo.filename else b""
-        if len(photo_data) > MAX_PHOTO_SIZE:
-            raise UserError(_("The photo is too large (10 MB at most)."))
+        photo_data = (
+            read_limited_upload(photo, MAX_PHOTO_SIZE)
+            if photo and photo.filename
+            else b""
+        )
         if photo_data and not (photo.mimetype or "").startswith("image/"):
             raise UserError(_("The attached file must be an image."))
         partner = (

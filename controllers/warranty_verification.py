@@ -1,5 +1,11 @@
+import re
+
 from odoo import http
 from odoo.http import request
+
+# Tokens are ``secrets.token_urlsafe`` strings: anything else (a NUL byte, a
+# megabyte of text) is unknown without asking the database.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 class FulfilmentWarrantyVerification(http.Controller):
@@ -18,7 +24,7 @@ class FulfilmentWarrantyVerification(http.Controller):
             request.env["fulfilment.warranty"]
             .sudo()
             .search([("verification_token", "=", token)], limit=1)
-            if token
+            if token and TOKEN_PATTERN.fullmatch(token)
             else request.env["fulfilment.warranty"]
         )
         values = {

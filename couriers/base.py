@@ -565,3 +565,21 @@ class CourierClient:
             if len(secret) >= MIN_SECRET_LENGTH:
                 text = text.replace(secret, "***")
         return text
+
+    # -- cash-on-delivery repayments ----------------------------------------
+
+    # The courier publishes its COD repayment report through the API
+    # (``cod_repayments``); without it the report's file is uploaded.
+    supports_cod_report = False
+
+    def cod_repayments(self, date_from, date_to):
+        """The COD amounts the courier transferred to the shop between two
+        dates (Bucharest calendar days, both included).
+
+        :rtype: list of ``cod_report.CodRepayment``
+        """
+        raise CourierError(
+            f"{self.name} publishes no repayment report API: upload the file "
+            "exported from its portal.",
+            code="unsupported",
+        )

@@ -68,7 +68,10 @@ from . import sale_report
 from . import sms_sms
 from . import stock_move
 from . import stock_move_line
+from . import stock_move_delivery_limit
 from . import stock_picking
+from . import stock_picking_picker_access
+from . import stock_lot
 from . import stock_picking_courier
 from . import stock_picking_courier_queue
 from . import stock_picking_printing
@@ -100,3 +103,11 @@ from . import delivery_carrier_quote
 from . import fulfilment_courier_county
 from . import fulfilment_courier_locality
 from . import fulfilment_shipping_quote
+from . import delivery_carrier_cod
+from . import fulfilment_cod_settlement
+from . import fulfilment_cod_settlement_line
+
+# Last: they wrap methods the files above define.
+from . import sale_order_action_access
+from . import stock_picking_action_access
+from . import stock_picking_tracking_link

@@ -7,7 +7,7 @@ from datetime import timezone
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..couriers import CLIENTS, CourierAuthError, CourierError
 from ..couriers.base import MemoryTokenStore
@@ -24,6 +24,21 @@ TEST_URLS = {
     "cargus": "https://urgentcargus.azure-api.net/api/",
     "gls": "https://api.test.mygls.ro/",
 }
+# Where the courier password is sent, and the password itself: chosen by
+# system administrators only (anyone else could send it to a host of theirs).
+CONNECTION_FIELDS = (
+    "fulfilment_api_url",
+    "prod_environment",
+    "fulfilment_username",
+    "fulfilment_password",
+    "fulfilment_client_id",
+    "fulfilment_subscription_key",
+    "fulfilment_webhook_secret",
+    "fulfilment_token",
+    "fulfilment_token_expiry",
+)
+# The courier's address: a token it gave is worth nothing elsewhere.
+ENDPOINT_FIELDS = ("fulfilment_api_url", "prod_environment", "delivery_type")
 
 
 def _naive_utc(moment):
@@ -78,6 +93,7 @@ class DeliveryCarrier(models.Model):
     # Connection
     fulfilment_api_url = fields.Char(
         string="API URL",
+        groups="base.group_system",
         help="Leave empty to use the courier's production or test address "
         "(see Environment).",
     )
@@ -182,12 +198,55 @@ class DeliveryCarrier(models.Model):
             carrier.fulfilment_log_count = counts.get(carrier, 0)
 
     # ------------------------------------------------------------
+    # CRUD: the connection is the system administrators'
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._fulfilment_check_connection_change(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fulfilment_check_connection_change(vals)
+        result = super().write(vals)
+        if "fulfilment_token" not in vals and any(
+            name in vals for name in ENDPOINT_FIELDS
+        ):
+            # A new address must not receive the token of the old one.
+            self.sudo().write(
+                {"fulfilment_token": False, "fulfilment_token_expiry": False}
+            )
+        return result
+
+    @api.model
+    def _fulfilment_check_connection_change(self, vals):
+        changed = sorted(name for name in CONNECTION_FIELDS if name in vals)
+        if changed and not self.env.is_system():
+            raise AccessError(
+                _(
+                    "Only system administrators may change the courier connection "
+                    "of a carrier (%(fields)s).",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in changed
+                    ),
+                )
+            )
+
+    # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
     def action_fulfilment_generate_webhook_secret(self):
+        """Issue a new webhook secret (the courier must be given it)."""
+        if not self.env.is_system():
+            raise AccessError(
+                _("Only system administrators may change a carrier's webhook secret.")
+            )
+        self.check_access("write")
         for carrier in self:
-            carrier.sudo().fulfilment_webhook_secret = secrets.token_urlsafe(32)
+            carrier.fulfilment_webhook_secret = secrets.token_urlsafe(32)
 
     def action_fulfilment_test_connection(self):
         """Log in to the courier with the carrier's credentials."""
@@ -227,8 +286,9 @@ class DeliveryCarrier(models.Model):
 
     def _fulfilment_base_url(self):
         self.ensure_one()
-        if self.fulfilment_api_url:
-            return self.fulfilment_api_url
+        api_url = self.sudo().fulfilment_api_url
+        if api_url:
+            return api_url
         client_class = CLIENTS[self.delivery_type]
         return (
             client_class.production_url

@@ -100,7 +100,7 @@ class DeliveryCarrier(models.Model):
         }
 
     # ------------------------------------------------------------
-    # The weekly job
+    # The refresh job
     # ------------------------------------------------------------
 
     @api.model
@@ -109,8 +109,10 @@ class DeliveryCarrier(models.Model):
 
         A carrier's county list is asked for when a week old, then the
         localities of each of its counties, ``limit`` counties per run; the
-        scheduler runs the job again at once while counties remain. A courier
-        that does not answer is asked again at the next weekly run.
+        scheduler runs the job again at once while counties remain. The job
+        runs daily and finds nothing to do while the copies are fresh; a run
+        that failed (e.g. a concurrent update of the carrier) is retried the
+        next day, a courier that did not answer when its copy is a week old.
         """
         now = fields.Datetime.now()
         stale = now - timedelta(days=REFRESH_DAYS) + timedelta(hours=1)

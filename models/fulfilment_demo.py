@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .delivery_carrier import COURIER_TYPES
+
 
 class FulfilmentDemo(models.AbstractModel):
     _name = "fulfilment.demo"
@@ -40,10 +42,7 @@ class FulfilmentDemo(models.AbstractModel):
                 "carrier_demo_formula",
             ],
         )
-        # The shop sells in the company's currency, whatever the visitor's country.
-        pricelist = env["product.pricelist"].search(
-            [("currency_id", "=", env.company.currency_id.id)], limit=1
-        )
+        pricelist = self._demo_pricelist()
         salespeople = env.ref("base.user_admin") | env.ref(
             "order_fulfilment.user_demo_operator", raise_if_not_found=False
         )
@@ -123,6 +122,7 @@ class FulfilmentDemo(models.AbstractModel):
             self._demo_spread_history(order, order_date, rng)
         self._generate_demo_address_cases(products)
         self._generate_demo_pickup(products)
+        self._generate_demo_batch()
 
     @api.model
     def _demo_records(self, model, names):
@@ -153,6 +153,17 @@ class FulfilmentDemo(models.AbstractModel):
     )
 
     @api.model
+    def _demo_pricelist(self):
+        """The shop sells in the company's currency (RON), whatever the
+        customer's country: Odoo's demo EUR pricelist for Europe stays out."""
+        pricelist = self.env.ref("order_fulfilment.pricelist_demo_ron", False)
+        if pricelist and pricelist.currency_id == self.env.company.currency_id:
+            return pricelist
+        return self.env["product.pricelist"].search(
+            [("currency_id", "=", self.env.company.currency_id.id)], limit=1
+        )
+
+    @api.model
     def _demo_set_carrier(self, order, carrier):
         """The carrier's checkout price, as the shop would have computed it."""
         rate = carrier.rate_shipment(order)
@@ -171,6 +182,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = self.env["sale.order"].create(
                 {
                     "partner_id": partner.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": products[0].id, "product_uom_qty": 1}
@@ -180,6 +192,36 @@ class FulfilmentDemo(models.AbstractModel):
             )
             self._demo_set_carrier(order, fan)
             order.action_confirm()
+
+    @api.model
+    def _generate_demo_batch(self):
+        """A batch of three ready courier deliveries of the shop's orders for
+        the picker: one walk, one tote per delivery."""
+        pickings = self.env["stock.picking"].search(
+            [
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "assigned"),
+                ("sale_id", "!=", False),
+                ("batch_id", "=", False),
+                ("carrier_tracking_ref", "=", False),
+                (
+                    "carrier_id.delivery_type",
+                    "in",
+                    [code for code, _label in COURIER_TYPES],
+                ),
+            ],
+            order="id",
+            limit=3,
+        )
+        if len(pickings) < 2:
+            return
+        picker = self.env.ref("order_fulfilment.user_demo_picker", False)
+        self.env["stock.picking.batch"].create(
+            {
+                "picking_ids": [fields.Command.set(pickings.ids)],
+                "user_id": picker.id if picker else False,
+            }
+        ).action_confirm()
 
     @api.model
     def _generate_demo_pickup(self, products):
@@ -195,6 +237,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = self.env["sale.order"].create(
                 {
                     "partner_id": customer.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": product.id, "product_uom_qty": 1}
@@ -304,6 +347,7 @@ class FulfilmentDemo(models.AbstractModel):
             order = env["sale.order"].create(
                 {
                     "partner_id": portal_partner.id,
+                    "pricelist_id": self._demo_pricelist().id,
                     "order_line": [
                         fields.Command.create(
                             {"product_id": product.id, "product_uom_qty": 2}

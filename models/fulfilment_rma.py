@@ -269,6 +269,7 @@ class FulfilmentRma(models.Model):
 
     def action_request(self):
         """Submit the return: check the quantities and the legal term."""
+        self.check_access("write")
         for rma in self:
             if rma.state != "draft":
                 raise UserError(
@@ -288,6 +289,7 @@ class FulfilmentRma(models.Model):
     def action_approve(self):
         """Accept the return and create the return pickings the customer's
         parcel will be received with."""
+        self.check_access("write")
         is_manager = self.env.user.has_group("order_fulfilment.group_manager")
         for rma in self:
             if rma.state != "requested":
@@ -322,6 +324,7 @@ class FulfilmentRma(models.Model):
         return True
 
     def action_reject(self):
+        self.check_access("write")
         for rma in self:
             if rma.state not in ("draft", "requested"):
                 raise UserError(
@@ -331,6 +334,7 @@ class FulfilmentRma(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         for rma in self:
             received = rma.picking_ids.filtered(
                 lambda p: p.picking_type_code == "incoming" and p.state == "done"
@@ -350,6 +354,7 @@ class FulfilmentRma(models.Model):
         return True
 
     def action_draft(self):
+        self.check_access("write")
         for rma in self:
             if rma.state not in ("rejected", "cancelled"):
                 raise UserError(
@@ -364,6 +369,7 @@ class FulfilmentRma(models.Model):
     def action_resolve(self):
         """Apply the resolution of each received line: credit note,
         replacement delivery, repair case or exchange."""
+        self.check_access("write")
         for rma in self:
             if rma.state != "received":
                 raise UserError(
@@ -395,6 +401,7 @@ class FulfilmentRma(models.Model):
 
     def action_repair_done(self):
         """The repaired items go back to the customer."""
+        self.check_access("write")
         for rma in self:
             if rma.state != "in_repair":
                 raise UserError(_("Return %(rma)s is not in repair.", rma=rma.name))
@@ -410,6 +417,7 @@ class FulfilmentRma(models.Model):
 
     def action_invoice_surcharges(self):
         """Invoice the surcharges not invoiced yet (e.g. on a rejected return)."""
+        self.check_access("write")
         invoices = self.env["account.move"]
         for rma in self:
             invoices |= rma._invoice_surcharges()

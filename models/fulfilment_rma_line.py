@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 from .fulfilment_rma import RMA_OPEN_STATES, RMA_REASONS, RMA_RESOLUTIONS
 
@@ -249,6 +249,7 @@ class FulfilmentRmaLine(models.Model):
     def _check_returnable_quantity(self):
         """Refuse a quantity larger than delivered minus already returned or
         claimed by another open return."""
+        self._lock_sale_lines()
         self.invalidate_recordset(["qty_returnable"])
         for line in self:
             rounding = line.uom_id.rounding
@@ -278,6 +279,36 @@ class FulfilmentRmaLine(models.Model):
                         ),
                     )
                 )
+
+    def _lock_sale_lines(self):
+        """Serialise the returns of the same order lines until the end of the
+        transaction, so that two requests cannot both see the last unit as
+        returnable.
+
+        The rows are locked (a second request waits for the first to end; NO
+        KEY UPDATE, so that the foreign keys of the new return lines, which
+        share-lock the same rows, cause no deadlock), then touched: a request
+        whose snapshot predates the first one's commit then fails with a
+        serialization error, which Odoo retries from the start in a new
+        transaction, where the first return is seen. A lock alone would let it
+        go on with its old snapshot.
+        """
+        sale_line_ids = tuple(sorted(set(self.sale_line_id.ids)))
+        if not sale_line_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order_line WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
+                sale_line_ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order_line SET write_date = write_date WHERE id IN %s",
+                sale_line_ids,
+            )
+        )
 
     def _check_exchange_product(self):
         for line in self.filtered(lambda line: line.resolution == "exchange"):

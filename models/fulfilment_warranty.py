@@ -281,6 +281,7 @@ class FulfilmentWarranty(models.Model):
 
     def action_regenerate_token(self):
         """Issue a new verification link (the printed QR code stops working)."""
+        self.check_access("write")
         for warranty in self:
             warranty.sudo().verification_token = _new_verification_token()
             warranty.message_post(
@@ -294,6 +295,7 @@ class FulfilmentWarranty(models.Model):
 
     def action_void(self):
         """Void certificates by hand (e.g. a unit taken back outside a return)."""
+        self.check_access("write")
         if not self.env.user.has_group("order_fulfilment.group_manager"):
             raise UserError(_("Only a fulfilment manager can void certificates."))
         for warranty in self:

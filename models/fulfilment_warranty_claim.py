@@ -244,20 +244,25 @@ class FulfilmentWarrantyClaim(models.Model):
     # ------------------------------------------------------------
 
     def action_diagnose(self):
+        self.check_access("write")
         return self._set_state("diagnosing")
 
     def action_repair(self):
+        self.check_access("write")
         return self._set_state("in_repair")
 
     def action_wait_parts(self):
+        self.check_access("write")
         return self._set_state("waiting_parts")
 
     def action_repaired(self):
+        self.check_access("write")
         return self._set_state("repaired")
 
     def action_replaced(self):
         """The claimed unit is replaced: its certificate is voided and the
         replacement unit gets a certificate of its own from today."""
+        self.check_access("write")
         for claim in self:
             if claim.product_tracking == "serial" and not claim.replacement_lot_id:
                 raise UserError(
@@ -275,6 +280,7 @@ class FulfilmentWarrantyClaim(models.Model):
         return True
 
     def action_reject(self):
+        self.check_access("write")
         for claim in self:
             if not (claim.rejection_reason or "").strip():
                 raise UserError(
@@ -287,6 +293,7 @@ class FulfilmentWarrantyClaim(models.Model):
         return self._set_state("rejected")
 
     def action_return_to_customer(self):
+        self.check_access("write")
         return self._set_state("returned")
 
     def _set_state(self, state):

@@ -53,10 +53,12 @@ class IrHttp(models.AbstractModel):
             or request.env["ir.http"].is_a_bot()
         ):
             return
-        touches = request.session.get(SESSION_KEY) or []
-        touch = cls._fulfilment_touch_from_request(has_touches=bool(touches))
+        touch = cls._fulfilment_touch_from_request()
         if not touch:
+            # Nothing to remember: the session is left alone, so a plain
+            # anonymous page view creates no session (no file, no cookie).
             return
+        touches = request.session.get(SESSION_KEY) or []
         new_touches = merge_touches([*touches, touch])
         if new_touches != touches:
             request.session[SESSION_KEY] = new_touches
@@ -70,8 +72,10 @@ class IrHttp(models.AbstractModel):
         return hosts - {""}
 
     @classmethod
-    def _fulfilment_touch_from_request(cls, has_touches):
-        """The touch the current request makes, as a plain dict, or ``None``.
+    def _fulfilment_touch_from_request(cls):
+        """The touch the current request makes, as a plain dict, or ``None``
+        when the visit comes from nowhere in particular (no external referrer,
+        no UTM parameter, no click id: the cart records it as direct).
 
         Only what says where the visit comes from is kept: the referrer without
         its query string, the landing path with its UTM parameters, and the name
@@ -90,9 +94,15 @@ class IrHttp(models.AbstractModel):
             for key in ("source", "medium", "campaign")
         }
         click_id = next((param for param in CLICK_ID_PARAMS if args.get(param)), "")
-        if not (host or any(utm.values()) or click_id) and has_touches:
-            # A visit without referrer counts once, as the first (direct) touch.
+        if not (host or any(utm.values()) or click_id):
             return None
+        return cls._fulfilment_make_touch(host, referrer, utm, click_id)
+
+    @classmethod
+    def _fulfilment_make_touch(cls, host="", referrer="", utm=None, click_id=""):
+        """A touch of the current request (a direct one without arguments)."""
+        httprequest = request.httprequest
+        utm = utm or {"source": "", "medium": "", "campaign": ""}
         referrer_url = ""
         if host:
             parts = urlsplit(referrer)

@@ -162,19 +162,20 @@ class SmsSms(models.Model):
                 if attempt == 0 and _is_connection_refused(exc):
                     time.sleep(0.5)
                     continue
-                return _("The SMS gateway could not be reached: %s", exc)
+                # The exception names the gateway's URL (and may carry its key):
+                # the server log keeps it, the chatter gets a generic message.
+                _logger.warning("SMS gateway unreachable: %s", exc)
+                return _(
+                    "The SMS gateway could not be reached (connection error; "
+                    "details in the server log)."
+                )
             break
         if response.ok:
             return None
-        try:
-            detail = response.json()
-            detail = detail.get("error") or detail.get("message") or response.text
-        except ValueError:
-            detail = response.text
         return _(
             "The SMS gateway refused the message (HTTP %(status)s): %(detail)s",
             status=response.status_code,
-            detail=str(detail)[:500],
+            detail=_gateway_error_detail(response)[:500],
         )
 
     def _fulfilment_log_failure(self, error):
@@ -192,6 +193,18 @@ class SmsSms(models.Model):
                     error=error,
                 )
             )
+
+
+def _gateway_error_detail(response):
+    """The gateway's error text: the ``error`` or ``message`` of a JSON object,
+    a JSON string itself, else the raw body (a list, HTML, plain text)."""
+    try:
+        detail = response.json()
+    except ValueError:
+        return response.text
+    if isinstance(detail, dict):
+        detail = detail.get("error") or detail.get("message")
+    return detail if isinstance(detail, str) and detail else response.text
 
 
 def _is_connection_refused(exc):

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 
@@ -13,8 +13,27 @@ class StockMove(models.Model):
         help="Kept when the move is split, so a backorder still counts for the "
         "returned item.",
     )
-    # Pickers see the moves of their deliveries, not what the goods cost.
-    _fulfilment_picker_hidden_fields = ("price_unit",)
+    # Pickers see the moves of their deliveries, not what the goods cost (the
+    # money fields are found by the mixin) nor the customer.
+    _fulfilment_picker_hidden_fields = ("price_unit", "partner_id")
+
+    # Pickers change quantities through the picking screen only.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if vals_list:
+            self._fulfilment_check_picker_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Odoo writes empty recordsets on its way: nothing changes then.
+        if self:
+            self._fulfilment_check_picker_write()
+        return super().write(vals)
+
+    def unlink(self):
+        if self:
+            self._fulfilment_check_picker_write()
+        return super().unlink()
 
     def _action_cancel(self):
         # A cancelled move ships nothing: its scans go with its reservation.

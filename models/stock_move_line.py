@@ -1,9 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 
 class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
+    _name = "stock.move.line"
+    _inherit = ["stock.move.line", "fulfilment.picker.hidden.mixin"]
+
+    # Pickers see the lines of their deliveries, not the customer.
+    _fulfilment_picker_hidden_fields = ("picking_partner_id",)
 
     # The picking screen counts scans here, on the reserved line, so that a
     # scan is one write that leaves the reservation alone; the count becomes
@@ -14,6 +18,31 @@ class StockMoveLine(models.Model):
         copy=False,
         help="Units of this line scanned on the picking screen so far.",
     )
+
+    # ------------------------------------------------------------
+    # Pickers change quantities through the picking screen only
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if vals_list:
+            self._fulfilment_check_picker_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Odoo writes empty recordsets on its way: nothing changes then.
+        if self:
+            self._fulfilment_check_picker_write()
+        return super().write(vals)
+
+    def unlink(self):
+        if self:
+            self._fulfilment_check_picker_write()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # Picking screen: scans counted on the reserved lines
+    # ------------------------------------------------------------
 
     def _fulfilment_scanned(self):
         """Lines with something picked or scanned."""

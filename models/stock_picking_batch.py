@@ -186,7 +186,8 @@ class StockPickingBatch(models.Model):
         for move, quantity in candidates:
             refusal = move._fulfilment_check_pick(quantity, lot)
             if refusal is None:
-                move._fulfilment_pick(quantity, lot)
+                # As for one delivery: checked, then recorded as superuser.
+                move.sudo()._fulfilment_pick(quantity, lot)
                 picking = move.picking_id
                 return {
                     "ok": True,
@@ -252,6 +253,7 @@ class StockPickingBatch(models.Model):
         # stock and updates the orders, which a picker may not read; it runs
         # as superuser once the access to the batch and its deliveries is
         # checked, and the chatter still names the picker.
+        scanned.move_ids._fulfilment_check_delivery_limit()
         result = scanned.sudo().with_context(**context).button_validate()
         if isinstance(result, dict):
             raise UserError(

@@ -154,7 +154,6 @@ class StockPicking(models.Model):
 
     def action_fulfilment_retry_label(self):
         """Ask the courier again for the labels that did not come with their AWB."""
-        self.check_access("write")
         pending = self.filtered("fulfilment_label_pending")
         if not pending:
             raise UserError(_("No label is pending for the selected deliveries."))

@@ -24,26 +24,53 @@ class StockPicking(models.Model):
             ("batch_id", "=", False),
         ]
         if carrier_id:
-            domain.append(("carrier_id", "=", int(carrier_id)))
+            domain.append(("carrier_id", "=", self._fulfilment_scanner_int(carrier_id)))
         if priority:
             domain.append(("priority", "=", "1"))
         if scheduled_date:
-            day_end = datetime.combine(fields.Date.to_date(scheduled_date), time.max)
+            day_end = datetime.combine(
+                self._fulfilment_scanner_date(scheduled_date), time.max
+            )
             domain.append(("scheduled_date", "<=", day_end))
         if search:
-            # The picker may not read customers: match their names as superuser,
-            # the pickings themselves stay filtered by the picker's rules.
+            # The picker may not read customers: the deliveries whose customer
+            # matches are found as superuser, the list itself stays filtered by
+            # the picker's rules.
             partners = (
                 self.env["res.partner"].sudo()._search([("name", "ilike", search)])
             )
+            for_partners = self.sudo()._search([("partner_id", "in", partners)])
             domain += [
                 "|",
                 "|",
                 ("name", "ilike", search),
                 ("origin", "ilike", search),
-                ("partner_id", "in", partners),
+                ("id", "in", for_partners),
             ]
         return domain
+
+    @api.model
+    def _fulfilment_scanner_int(self, value):
+        """A record id sent by the picking screen, or a clear error."""
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise UserError(_("Invalid carrier: %(value)r", value=value))
+        try:
+            number = int(value)
+        except ValueError:
+            raise UserError(_("Invalid carrier: %(value)r", value=value)) from None
+        if not 0 < number < 2**31:
+            raise UserError(_("Invalid carrier: %(value)r", value=value))
+        return number
+
+    @api.model
+    def _fulfilment_scanner_date(self, value):
+        """A day sent by the picking screen (YYYY-MM-DD), or a clear error."""
+        try:
+            return fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            raise UserError(
+                _("Invalid date: %(value)r (expected YYYY-MM-DD).", value=value)
+            ) from None
 
     @api.model
     def fulfilment_scanner_pickings(
@@ -112,7 +139,9 @@ class StockPicking(models.Model):
         error = move._fulfilment_check_pick(quantity, lot)
         if error:
             return self._fulfilment_scan_refused(error, move)
-        move._fulfilment_pick(quantity, lot)
+        # Pickers may not write moves themselves: the scan, checked above
+        # against their access and the demand, is recorded as superuser.
+        move.sudo()._fulfilment_pick(quantity, lot)
         return {
             "ok": True,
             "message": "",
@@ -148,6 +177,7 @@ class StockPicking(models.Model):
         # Validation values the stock (costs) and updates the sale order, which
         # a picker may not read: it runs as superuser once the picker's access
         # to this delivery has been checked above; the chatter still names the picker.
+        moves._fulfilment_check_delivery_limit()
         result = self.sudo().with_context(**context).button_validate()
         if isinstance(result, dict):
             # Another confirmation Odoo would ask for (e.g. a setting of the company).

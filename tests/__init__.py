@@ -48,3 +48,9 @@ from . import test_pickup
 from . import test_checkout_price
 from . import test_courier_places
 from . import test_checkout_address
+from . import test_cod_settlement
+from . import test_picker_hardening
+from . import test_action_access
+from . import test_carrier_connection_access
+from . import test_rma_concurrency
+from . import test_bad_input

@@ -25,6 +25,13 @@ class ShopCheckoutCase(HttpCase):
             {"name": "Lei", "currency_id": cls.ron.id, "website_id": cls.website.id}
         )
         cls.romania = cls.env.ref("base.ro")
+        # Addresses in Romania are given as the shop's form asks them: county,
+        # locality from the nomenclature, street name and number apart.
+        cls.county_cluj = cls.env.ref("base.RO_CJ")
+        cls.cluj_napoca = cls.env["res.city"].search(
+            [("name", "=", "Cluj-Napoca"), ("state_id", "=", cls.county_cluj.id)]
+        )
+        assert cls.cluj_napoca, "Romania's localities (l10n_ro_city) are installed"
         cls.product = cls.env["product.product"].create(
             {
                 "name": "Espresso Machine",
@@ -138,8 +145,10 @@ class ShopCheckoutCase(HttpCase):
             "name": "Ioana Popescu",
             "email": "ioana@example.ro",
             "phone": "+40 721 000 111",
-            "street": "Strada Lalelelor 3",
-            "city": "Cluj-Napoca",
+            "street_name": "Strada Lalelelor",
+            "street_number": "3",
+            "state_id": str(self.county_cluj.id),
+            "city_id": str(self.cluj_napoca.id),
             "zip": "400001",
             "country_id": str(self.romania.id),
             "address_type": "billing",

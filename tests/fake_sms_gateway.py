@@ -9,7 +9,9 @@ class FakeSmsGateway:
     """Accepts ``POST /sms`` with a bearer token and records the messages.
 
     ``mode`` switches the behaviour: ``"ok"`` (HTTP 201 with an id),
-    ``"down"`` (HTTP 503 with an error message) or ``"reject"`` (HTTP 422).
+    ``"down"`` (HTTP 503 with an error message), ``"reject"`` (HTTP 422),
+    ``"down_string"`` (HTTP 503 whose JSON body is a bare string) or
+    ``"reject_list"`` (HTTP 400 whose JSON body is a list of errors).
     """
 
     def __init__(self, token="secret-token", port=0):
@@ -56,6 +58,10 @@ class FakeSmsGateway:
                     return self._reply(401, {"error": "invalid API token"})
                 if gateway.mode == "down":
                     return self._reply(503, {"error": "gateway overloaded, try later"})
+                if gateway.mode == "down_string":
+                    return self._reply(503, "gateway in maintenance")
+                if gateway.mode == "reject_list":
+                    return self._reply(400, [{"field": "to", "error": "invalid"}])
                 try:
                     payload = json.loads(raw)
                 except ValueError:

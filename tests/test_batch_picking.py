@@ -281,6 +281,7 @@ class TestBatchCourier(BatchPickingCommon):
         (cls.picking_a | cls.picking_b | cls.picking_c).partner_id.write(
             {
                 "street": "Str. Lunga 5",
+                "city": "Cluj-Napoca",
                 "zip": "400001",
                 "phone": "+40 721 000 222",
                 "state_id": cls.env.ref("base.RO_CJ").id,

@@ -25,6 +25,8 @@ class TestCheckoutTours(ShopCheckoutCase, BrowserTourCase):
             {
                 "phone": "+40 721 000 111",
                 "street": "Strada Lalelelor 3",
+                "state_id": cls.county_cluj.id,
+                "city_id": cls.cluj_napoca.id,
                 "city": "Cluj-Napoca",
                 "zip": "400001",
                 "country_id": cls.romania.id,

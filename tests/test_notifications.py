@@ -88,6 +88,49 @@ class TestStatusNotifications(SmsGatewayCase, FulfilmentCommon):
         self.assertEqual(order.fulfilment_status_id, self.status_shipping)
         self.assertIn("could not be reached", order.message_ids[0].body)
 
+    def test_gateway_unreachable_hides_connection_details(self):
+        """The chatter gets a generic message, never the exception's text with
+        the gateway's address (which may carry its key)."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(
+            "order_fulfilment.sms_gateway_url", "http://127.0.0.1:9/sms?key=s3cr3t"
+        )
+        order = self._create_order()
+        order._fulfilment_set_status(self.status_shipping)
+        self._send_queued_sms()
+        body = str(order.message_ids[0].body)
+        self.assertIn("could not be reached", body)
+        self.assertNotIn("127.0.0.1", body)
+        self.assertNotIn("s3cr3t", body)
+
+    def test_gateway_error_body_string_or_list(self):
+        """A gateway answering its error as a bare JSON string or a JSON list:
+        the SMS is marked failed with the gateway's text, and the next SMS of
+        the queue still goes out."""
+        for mode, text in (
+            ("down_string", "gateway in maintenance"),
+            ("reject_list", "invalid"),
+        ):
+            self.gateway.mode = mode
+            order = self._create_order()
+            order._fulfilment_set_status(self.status_shipping)
+            self._send_queued_sms()
+            sms = (
+                self.env["sms.sms"]
+                .sudo()
+                .search([("mail_message_id.res_id", "=", order.id)])
+            )
+            self.assertEqual(sms.state, "error", mode)
+            self.assertIn(text, str(order.message_ids[0].body), mode)
+        self.gateway.mode = "ok"
+        order = self._create_order()
+        order._fulfilment_set_status(self.status_shipping)
+        self._send_queued_sms()
+        self.assertEqual(len(self.gateway.received), 1)
+        self.assertFalse(
+            self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])
+        )
+
     def test_status_without_templates_sends_nothing(self):
         """A status without templates notifies nobody, followers included."""
         order = self._create_order()

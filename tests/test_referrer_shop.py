@@ -1,3 +1,7 @@
+import glob
+import os
+
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -164,11 +168,79 @@ class TestReferrerShop(HttpCase):
         self.assertEqual(order.referrer_ids.source_id.name, "partner_blog")
 
     def test_direct_visit_is_the_first_touch_only(self):
-        """A visit without referrer nor UTM is a Direct first touch, not a later one."""
+        """A visit without referrer nor UTM is not stored (no session for a
+        plain page view): the cart of a visitor who came from Google has the
+        organic touch only, and a later plain visit adds nothing."""
         self._visit("/shop")
         self._visit("/shop", referrer="https://www.google.com/")
         self._visit("/shop")
         order = self._add_to_cart_and_get_order()
         touches = order.referrer_ids.sorted("position")
-        self.assertEqual(touches.mapped("channel_type"), ["direct", "organic_search"])
-        self.assertEqual(touches[0].channel_id, self.channel_direct)
+        self.assertEqual(touches.mapped("channel_type"), ["organic_search"])
+
+    def test_cart_of_direct_visitor_is_direct(self):
+        """A visitor who never came from elsewhere gets a Direct touch when
+        the cart is created."""
+        self._visit("/shop")
+        self._visit(
+            f"/shop/{self.product_template.id}", referrer=f"{self.base_url()}/shop"
+        )
+        order = self._add_to_cart_and_get_order()
+        self.assertEqual(order.referrer_ids.mapped("channel_type"), ["direct"])
+        self.assertEqual(order.referrer_ids.channel_id, self.channel_direct)
+        # Opening the cart again adds no second direct touch.
+        self.url_open("/shop/cart")
+        self.assertEqual(len(order.referrer_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestAnonymousVisitsNoSession(HttpCase):
+    """A plain anonymous page view stores nothing: no session file, no cookie."""
+
+    def setUp(self):
+        super().setUp()
+        self.opener.headers["User-Agent"] = BROWSER
+
+    def _session_files(self):
+        root = http.root.session_store.path
+        return set(glob.glob(os.path.join(root, "*", "*")))
+
+    def _anonymous_get(self, path, **kwargs):
+        self.opener.cookies.pop("session_id", None)
+        response = self.url_open(path, allow_redirects=False, **kwargs)
+        self.assertEqual(response.status_code, 200, path)
+        return response
+
+    def _stored(self, response):
+        """Whether the session the response names was written to disk."""
+        sid = response.cookies.get("session_id")
+        return bool(sid) and os.path.exists(
+            http.root.session_store.get_session_filename(sid)
+        )
+
+    def test_twenty_plain_visits_create_no_session(self):
+        """20 anonymous GETs without referrer, UTM nor click id: no session
+        file is written (Odoo still names a fresh, unsaved session in its
+        cookie, for the page's CSRF token). /shop is left out: Odoo's own
+        website_sale stores the pricelist time in the session there."""
+        before = self._session_files()
+        for number in range(20):
+            response = self._anonymous_get("/contactus" if number % 2 else "/")
+            self.assertFalse(self._stored(response))
+        self.assertEqual(self._session_files() - before, set())
+
+    def test_internal_referrer_creates_no_session(self):
+        """Navigation inside the shop (own referrer) stores nothing either."""
+        before = self._session_files()
+        response = self._anonymous_get(
+            "/contactus", headers={"Referer": f"{self.base_url()}/"}
+        )
+        self.assertFalse(self._stored(response))
+        self.assertEqual(self._session_files() - before, set())
+
+    def test_visit_from_outside_is_stored(self):
+        """A visit with something to remember (UTM) does get its session."""
+        before = self._session_files()
+        response = self._anonymous_get("/contactus?utm_source=newsletter")
+        self.assertTrue(self._stored(response))
+        self.assertTrue(self._session_files() - before)

@@ -198,3 +198,44 @@ class TestRmaPortal(FulfilmentRmaCommon, HttpCase):
         )
         self.assertIn(wrong.status_code, (302, 303, 403, 404))
         self.assertNotIn(rma.name, wrong.text)
+
+    def test_portal_non_finite_quantities_refused(self):
+        """nan, inf and 1e309 as quantities: 400 with the form and a message,
+        nothing created."""
+        self.authenticate("portal_ana", "portal_ana")
+        earbuds = self.order.order_line[0]
+        for value in ("nan", "inf", "-inf", "1e309", "NaN"):
+            response = self._post_request(
+                self.order, {}, **{f"quantity_{earbuds.id}": value}
+            )
+            self.assertEqual(response.status_code, 400, value)
+            self.assertIn("Quantities must be numbers.", response.text, value)
+        self.assertFalse(
+            self.env["fulfilment.rma"].search([("order_id", "=", self.order.id)])
+        )
+
+    def test_portal_photo_too_large_refused(self):
+        """A photo over 10 MB is refused with a message and nothing is created."""
+        self.authenticate("portal_ana", "portal_ana")
+        page = self.url_open(f"/my/orders/{self.order.id}/return")
+        earbuds = self.order.order_line[0]
+        response = self.url_open(
+            f"/my/orders/{self.order.id}/return",
+            data={
+                "csrf_token": self._csrf_token(page.text),
+                "reason": "defective",
+                "requested_resolution": "replace",
+                f"quantity_{earbuds.id}": 1,
+            },
+            files={
+                "photo": (
+                    "big.png",
+                    b"\x89PNG" + b"0" * (10 * 1024 * 1024),
+                    "image/png",
+                )
+            },
+        )
+        self.assertIn("The photo is too large", response.text)
+        self.assertFalse(
+            self.env["fulfilment.rma"].search([("order_id", "=", self.order.id)])
+        )

@@ -214,8 +214,9 @@ class TestWarrantyCertificates(FulfilmentWarrantyCommon):
         self.product.barcode = "5940000000998"
         order = self._create_order(quantity=2)
         order.action_confirm()
+        # Reserved by the back office: pickers pick deliveries ready to pick.
+        order.picking_ids.action_assign()
         picking = order.picking_ids.with_user(picker)
-        picking.action_assign()
         picking.fulfilment_scan("5940000000998")
         picking.fulfilment_scan("5940000000998")
         picking.fulfilment_scanner_validate()

@@ -117,6 +117,8 @@ class FakeCourierServer:
         self.shipments = {}
         self.events = {}
         self.cancelled = set()
+        # COD amounts the courier collected and transferred (``add_repayment``).
+        self.repayments = []
         self.login_count = 0
         # The courier's clock (aware), which dates the AWBs it creates.
         self.clock = lambda: datetime.now(timezone.utc)
@@ -161,6 +163,7 @@ class FakeCourierServer:
         self.shipments.clear()
         self.events.clear()
         self.cancelled.clear()
+        self.repayments.clear()
         self.latency = 0.0
         self.clock = lambda: datetime.now(timezone.utc)
 
@@ -253,6 +256,28 @@ class FakeCourierServer:
 
     def requests_to(self, path_part):
         return [r for r in self.requests if path_part in r.path]
+
+    def add_repayment(
+        self,
+        awb,
+        amount,
+        transferred_on,
+        collected_on=None,
+        reference="",
+        recipient="Ana Client",
+    ):
+        """The courier collected ``amount`` for ``awb`` and transferred it to the
+        shop on the date ``transferred_on`` (its repayment report lists it)."""
+        self.repayments.append(
+            {
+                "awb": str(awb),
+                "amount": amount,
+                "transferred_on": transferred_on,
+                "collected_on": collected_on or transferred_on,
+                "reference": reference,
+                "recipient": recipient,
+            }
+        )
 
     # -- HTTP --------------------------------------------------------------
 

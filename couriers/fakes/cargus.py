@@ -67,6 +67,11 @@ class FakeCargus(FakeCourierServer):
             return self._delta(request)
         if request.method == "DELETE" and request.path == "/Awbs":
             return self._cancel(request)
+        if (
+            request.method == "GET"
+            and request.path == "/CashAccount/GetByDeductionDate"
+        ):
+            return self._deductions(request)
         return self.json_reply(404, {"message": "Resource not found"})
 
     def _create(self, request, fault):
@@ -275,4 +280,33 @@ class FakeCargus(FakeCourierServer):
                 "Tax": vat,
                 "GrandTotal": total,
             },
+        )
+
+    # -- cash-on-delivery repayments --------------------------------------------
+
+    def _deductions(self, request):
+        """``CashAccount/GetByDeductionDate``: the COD amounts transferred on
+        ``DeductionDate`` (yyyy-mm-dd), a bare array, zone-less dates."""
+        day = request.arg("DeductionDate")
+        if not day:
+            return self.json_reply(400, ["DeductionDate is required"])
+        return self.json_reply(
+            200,
+            [
+                {
+                    "BarCode": repayment["awb"],
+                    "Date": repayment["collected_on"].isoformat() + "T00:00:00",
+                    "RepaymentValue": repayment["amount"],
+                    "RepaymentDate": repayment["collected_on"].isoformat()
+                    + "T00:00:00",
+                    "DeductionDate": repayment["transferred_on"].isoformat()
+                    + "T00:00:00",
+                    "DeductionId": repayment["reference"] or None,
+                    "Receiver": repayment["recipient"],
+                    "ToLocality": "Bucuresti",
+                    "CustomString": "",
+                }
+                for repayment in self.repayments
+                if repayment["transferred_on"].isoformat() == day
+            ],
         )

@@ -46,6 +46,8 @@ class FakeFanCourier(FakeCourierServer):
             return self._list(request)
         if request.method == "DELETE" and request.path == "/awb":
             return self._cancel(request)
+        if request.method == "GET" and request.path == "/reports/bank-transfers":
+            return self._bank_transfers(request)
         return self.json_reply(404, {"status": "error", "message": "Not found"})
 
     def _login(self, request):
@@ -266,5 +268,61 @@ class FakeFanCourier(FakeCourierServer):
                     "vat": vat,
                     "total": total,
                 },
+            },
+        )
+
+    # -- cash-on-delivery repayments --------------------------------------------
+
+    def _bank_transfers(self, request):
+        """``reports/bank-transfers``: one day's COD transfers, paged (at most
+        100 per page), as the public PHP client reads them."""
+        if request.arg("clientId") != self.client_id:
+            return self.json_reply(
+                422, {"status": "error", "message": "Invalid clientId", "errors": {}}
+            )
+        day = request.arg("date")
+        if not day:
+            return self.json_reply(
+                422,
+                {"status": "error", "message": "The date field is required."},
+            )
+        per_page = min(int(request.arg("perPage", 100)), 100)
+        page = max(int(request.arg("page", 1)), 1)
+        items = [
+            repayment
+            for repayment in self.repayments
+            if repayment["transferred_on"].isoformat() == day
+        ]
+        shown = items[(page - 1) * per_page : page * per_page]
+        data = [
+            {
+                "info": {
+                    "awbNumber": repayment["awb"],
+                    "awbDate": repayment["collected_on"].strftime("%d.%m.%Y"),
+                    "amountCollected": repayment["amount"],
+                    "content": repayment["reference"],
+                    "transferDate": repayment["transferred_on"].strftime("%d.%m.%Y"),
+                    "returnAwbNumber": "",
+                    "reimbursementAwbNumber": "",
+                    "transactionType": "cash",
+                    "transactionDate": repayment["collected_on"].strftime("%d.%m.%Y"),
+                },
+                "recipient": {
+                    "name": repayment["recipient"],
+                    "contactPerson": repayment["recipient"],
+                    "address": {"locality": "Bucuresti"},
+                },
+                "sender": {"name": "Demo Shop SRL", "contactPerson": ""},
+            }
+            for repayment in shown
+        ]
+        return self.json_reply(
+            200,
+            {
+                "status": "success",
+                "data": data,
+                "total": len(items),
+                "perPage": per_page,
+                "currentPage": page,
             },
         )

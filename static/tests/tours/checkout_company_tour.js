@@ -20,10 +20,24 @@ registry.category("web_tour.tours").add("order_fulfilment_company_checkout", {
         { trigger: "input[name=company_name]", run: "edit Acme Distributie SRL" },
         { trigger: "input[name=vat]", run: "edit RO18547291" },
         { trigger: "input[name=company_registry]", run: "edit J12/345/2015" },
-        { trigger: "input[name=street]", run: "edit Strada Fabricii 10" },
-        { trigger: "input[name=city]", run: "edit Cluj-Napoca" },
-        { trigger: "input[name=zip]", run: "edit 400632" },
         { trigger: "select[name=country_id]", run: "selectByLabel Romania" },
+        // Romania's localities: the county, then the locality from its list.
+        {
+            trigger: "select[name=state_id]:has(option:contains(Cluj))",
+            run: "selectByLabel Cluj",
+        },
+        {
+            trigger: "select[name=city_id]:has(option:contains(Cluj-Napoca))",
+            run(helpers) {
+                const city = [...this.anchor.options].find(
+                    (option) => option.textContent.trim() === "Cluj-Napoca"
+                );
+                return helpers.select(city.value);
+            },
+        },
+        { trigger: "input[name=street_name]", run: "edit Strada Fabricii" },
+        { trigger: "input[name=street_number]", run: "edit 10" },
+        { trigger: "input[name=zip]", run: "edit 400632" },
         { trigger: "#save_address", run: "click" },
         { content: "A wrong CUI is refused", trigger: "#errors:contains(not a valid CUI)" },
         { trigger: "input[name=vat].is-invalid" },
