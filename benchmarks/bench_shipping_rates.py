@@ -233,7 +233,15 @@ def main():
         build(env)
         Order = env["sale.order"]
         Carrier = env["delivery.carrier"]
-        carts = Order.search([("client_order_ref", "=", f"{PREFIX}cart")], order="id")
+        # The orders copied in SQL keep their cart's reference; they are named
+        # after the prefix, the carts by Odoo's sequence.
+        carts = Order.search(
+            [
+                ("client_order_ref", "=", f"{PREFIX}cart"),
+                ("name", "not like", PREFIX + "%"),
+            ],
+            order="id",
+        )
         orders = Order.search([("carrier_id.name", "=like", PREFIX + "%")])
         carriers = {
             name: Carrier.search([("name", "=", f"{PREFIX}{name}")])
