@@ -21,7 +21,7 @@ from the courier lets the next attempt create at once.
 
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -201,24 +201,32 @@ def send(job, on_answer=None):
     return _fetch_label(outcome)
 
 
-def send_all(jobs, concurrency, on_answer=None):
+def send_all(jobs, concurrency, on_answers=None):
     """Run the jobs, ``concurrency`` at a time; outcomes in the jobs' order.
 
-    :param on_answer: called in the calling thread with each ``ShipmentOutcome``
-        as soon as its courier answered about the AWB, before its label is
-        asked for
+    :param on_answers: called in the calling thread with a list of
+        ``ShipmentOutcome`` as soon as their couriers answered about the AWB,
+        before their labels are asked for: each call hands over every answer
+        that came while the previous call ran, so that they are recorded
+        together without waiting for any other
     """
     if len(jobs) <= 1:
-        return [send(job, on_answer) for job in jobs]
+        return [
+            send(job, (lambda outcome: on_answers([outcome])) if on_answers else None)
+            for job in jobs
+        ]
     outcomes = {}
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         obtaining = {pool.submit(_obtain, job): index for index, job in enumerate(jobs)}
         labelling = {}
-        for future in as_completed(obtaining):
-            outcome = future.result()
-            if on_answer:
-                on_answer(outcome)
-            labelling[pool.submit(_fetch_label, outcome)] = obtaining[future]
+        pending = set(obtaining)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            answered = [(future, future.result()) for future in done]
+            if on_answers:
+                on_answers([outcome for _future, outcome in answered])
+            for future, outcome in answered:
+                labelling[pool.submit(_fetch_label, outcome)] = obtaining[future]
         for future in as_completed(labelling):
             outcomes[labelling[future]] = future.result()
     return [outcomes[index] for index in range(len(jobs))]

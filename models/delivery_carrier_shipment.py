@@ -8,11 +8,13 @@ batch); record the AWB in a transaction of its own as soon as the courier
 gives it, then ask for its label (a label that fails leaves the AWB booked
 and the label pending, fetched again with *Retry Label*); book it on the
 delivery through Odoo's ``send_to_shipper``. Booking an answer already
-recorded calls nobody, so a batch books its parallel answers through the same
-path.
+recorded calls nobody. A batch books all its answers at once (labels, notes,
+the orders' status event in a few statements, ``_fulfilment_book_many``),
+and falls back to ``send_to_shipper`` one delivery at a time only when one of
+them cannot be booked. Large batches are queued and sent by the lanes of the
+background job, one batch per cron worker at the same time.
 """
 
-import base64
 import logging
 from datetime import datetime, timezone
 
@@ -38,6 +40,13 @@ _logger = logging.getLogger(__name__)
 BULK_CONCURRENCY = 8  # simultaneous calls to the couriers during bulk sending
 BULK_SYNC_LIMIT = 20  # more deliveries than this are sent in the background
 BULK_BATCH = 50  # deliveries per run of the background job
+# The lanes of the background job: as many batches sent at the same time.
+SEND_QUEUED_CRONS = (
+    "order_fulfilment.ir_cron_fulfilment_send_queued",
+    "order_fulfilment.ir_cron_fulfilment_send_queued_lane_2",
+    "order_fulfilment.ir_cron_fulfilment_send_queued_lane_3",
+    "order_fulfilment.ir_cron_fulfilment_send_queued_lane_4",
+)
 
 
 class DeliveryInFlight(UserError):
@@ -135,11 +144,19 @@ class DeliveryCarrier(models.Model):
         """Record the AWB the courier just gave, in a transaction of its own,
         before its label is asked for: whatever happens next, the next attempt
         books this AWB instead of asking for another."""
-        if outcome.ok:
-            Attempt = self.env["fulfilment.shipment.attempt"]
-            Attempt._write_detached(
-                outcome.job.delivery_id, Attempt._outcome_values(outcome)
-            )
+        self._fulfilment_keep_answers([outcome])
+
+    @api.model
+    def _fulfilment_keep_answers(self, outcomes):
+        """Same for the answers that came together, in one transaction."""
+        Attempt = self.env["fulfilment.shipment.attempt"]
+        Attempt._write_detached_many(
+            {
+                outcome.job.delivery_id: Attempt._outcome_values(outcome)
+                for outcome in outcomes
+                if outcome.ok
+            }
+        )
 
     @api.model
     def _fulfilment_record(self, outcomes, connections):
@@ -246,14 +263,19 @@ class DeliveryCarrier(models.Model):
         """The PDF ``label`` of ``awb``, attached to ``picking``."""
         self.ensure_one()
         return self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name} {awb}.pdf",
-                "datas": base64.b64encode(label),
-                "mimetype": "application/pdf",
-                "res_model": "stock.picking",
-                "res_id": picking.id,
-            }
+            self._fulfilment_label_values(picking, awb, label)
         )
+
+    def _fulfilment_label_values(self, picking, awb, label):
+        """The attachment of the PDF ``label`` of ``awb`` on ``picking``."""
+        self.ensure_one()
+        return {
+            "name": f"{self.name} {awb}.pdf",
+            "raw": label,
+            "mimetype": "application/pdf",
+            "res_model": "stock.picking",
+            "res_id": picking.id,
+        }
 
     def _fulfilment_label_pending_message(self, awb, reason):
         self.ensure_one()
@@ -300,13 +322,22 @@ class DeliveryCarrier(models.Model):
         picking._message_log(body=_("Label of AWB %s received.", awb))
         return attachment
 
-    def _fulfilment_company_price(self, picking, amount, currency_name):
-        """``amount`` in ``currency_name`` in the delivery's company currency."""
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", currency_name or "RON")], limit=1)
-        )
+    def _fulfilment_company_price(self, picking, amount, currency_name, memo=None):
+        """``amount`` in ``currency_name`` in the delivery's company currency.
+
+        :param memo: optional dict keeping the currencies already looked up
+            (a batch books many prices in the same few currencies)
+        """
+        name = currency_name or "RON"
+        currency = memo.get(name) if memo is not None else None
+        if currency is None:
+            currency = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", name)], limit=1)
+            )
+            if memo is not None:
+                memo[name] = currency
         company = picking.company_id or self.env.company
         if not currency or currency == company.currency_id:
             return amount
@@ -349,13 +380,13 @@ class DeliveryCarrier(models.Model):
 
     @api.model
     def _fulfilment_send_batch(self, pickings):
-        """Send many deliveries: courier calls in parallel, bookkeeping in order.
+        """Send many deliveries: courier calls in parallel, bookkeeping at once.
 
         The rows are claimed and the attempts recorded for the whole batch at
         once, the couriers called ``BULK_CONCURRENCY`` at a time over one HTTP
-        session and token per carrier, their answers recorded at once, then
-        each delivery is booked through Odoo's ``send_to_shipper`` (which finds
-        the recorded answer and calls nobody).
+        session and token per carrier, their answers recorded as they come
+        (those that came together in one transaction), then all the AWBs are
+        booked at once (``_fulfilment_book_batch``).
 
         :return: list of (picking, success, message)
         """
@@ -400,7 +431,7 @@ class DeliveryCarrier(models.Model):
                 sending[picking.id] = carrier._fulfilment_sending_values(job)
             Attempt._write_detached_many(sending)
             outcomes = shipping.send_all(
-                jobs, BULK_CONCURRENCY, on_answer=self._fulfilment_keep_answer
+                jobs, BULK_CONCURRENCY, on_answers=self._fulfilment_keep_answers
             )
         finally:
             for connection in connections.values():
@@ -408,19 +439,25 @@ class DeliveryCarrier(models.Model):
         refusals = self._fulfilment_record(outcomes, connections)
         for picking, message in refusals.items():
             results.append((picking, False, message))
-        answered |= claimed.browse(
-            outcome.job.delivery_id for outcome in outcomes if outcome.ok
-        )
-        for picking in claimed & answered:
-            try:
-                with self.env.cr.savepoint():
-                    picking.send_to_shipper()
-            except UserError as exc:
-                results.append((picking, False, exc.args[0]))
-            else:
-                results.append(
-                    (picking, True, _("AWB %s created.", picking.carrier_tracking_ref))
+        answers = {
+            picking: (
+                previous[picking.id].result,
+                previous[picking.id].cod_amount,
+                previous[picking.id].recovered,
+            )
+            for picking in answered
+        }
+        for outcome in outcomes:
+            if outcome.ok:
+                answers[claimed.browse(outcome.job.delivery_id)] = (
+                    outcome.result,
+                    outcome.job.request.cod_amount,
+                    outcome.recovered,
                 )
+        answered = claimed.filtered(lambda picking: picking in answers)
+        results += self._fulfilment_book_batch(
+            [(picking, *answers[picking]) for picking in answered]
+        )
         # The deliveries this batch dealt with leave the bulk queue, sent or
         # refused; those being sent by someone else right now stay in it.
         dealt_with = (
@@ -432,6 +469,107 @@ class DeliveryCarrier(models.Model):
             {"fulfilment_send_queued": False}
         )
         return results
+
+    @api.model
+    def _fulfilment_book_batch(self, answers):
+        """Book the answers of a batch, all at once; when one of them cannot
+        be booked, one by one through ``send_to_shipper`` (each finds its
+        recorded answer and calls nobody), to tell which.
+
+        :param answers: list of (picking, ``ShipmentResult``, COD amount,
+            recovered)
+        :return: list of (picking, success, message)
+        """
+        if not answers:
+            return []
+        try:
+            with self.env.cr.savepoint():
+                self._fulfilment_book_many(answers)
+        except UserError:
+            results = []
+            for picking, *_answer in answers:
+                try:
+                    with self.env.cr.savepoint():
+                        picking.send_to_shipper()
+                except UserError as exc:
+                    results.append((picking, False, exc.args[0]))
+                else:
+                    results.append(
+                        (
+                            picking,
+                            True,
+                            _("AWB %s created.", picking.carrier_tracking_ref),
+                        )
+                    )
+            return results
+        return [
+            (picking, True, self.env._("AWB %s created.", picking.carrier_tracking_ref))
+            for picking, *_answer in answers
+        ]
+
+    @api.model
+    def _fulfilment_book_many(self, answers):
+        """Book the couriers' answers on many deliveries at once.
+
+        For the whole batch, what Odoo's ``send_to_shipper`` (AWB on the
+        delivery and the pickings chained to it, price with the carrier's
+        margins, note, delivery cost on the order) and ``_fulfilment_book``
+        (label, courier cost, the orders' "AWB created" event) do for one
+        delivery, in a few statements: the labels in one insert, the notes in
+        one insert, the deliveries' values in one flush, the status event
+        (history and queued customer notifications) once for all the orders.
+
+        :param answers: list of (picking, ``ShipmentResult``, COD amount,
+            recovered), of deliveries whose rows this transaction holds
+        """
+        pickings = self.env["stock.picking"].browse(
+            [picking.id for picking, *_answer in answers]
+        )
+        with_label = [
+            (picking, result) for picking, result, *_rest in answers if result.label
+        ]
+        attachments = self.env["ir.attachment"].create(
+            [
+                picking.carrier_id._fulfilment_label_values(
+                    picking, result.awb, result.label
+                )
+                for picking, result in with_label
+            ]
+        )
+        labels = {
+            picking: attachment
+            for (picking, _result), attachment in zip(
+                with_label, attachments, strict=True
+            )
+        }
+        currencies, notes = {}, {}
+        for picking, result, cod_amount, recovered in answers:
+            carrier = picking.carrier_id
+            price = carrier._fulfilment_company_price(
+                picking, result.price, result.currency, currencies
+            )
+            picking.write(
+                {
+                    "fulfilment_courier_price": price,
+                    "fulfilment_cod_amount": cod_amount,
+                    "fulfilment_send_queued": False,
+                    "fulfilment_parcel_id": result.shipment_id or False,
+                    "fulfilment_label_id": labels.get(picking, attachments.browse()).id,
+                    "carrier_price": picking._fulfilment_carrier_price(
+                        result.price and price or carrier.fixed_price
+                    ),
+                }
+            )
+            picking._fulfilment_set_tracking_ref(result.awb)
+            notes[picking.id] = picking._fulfilment_booking_note(
+                result.awb, bool(result.label), recovered
+            )
+            picking._add_delivery_cost_to_so()
+        pickings._message_log_batch(bodies=notes)
+        pickings._fulfilment_update_order_courier_cost()
+        pickings.sale_id._fulfilment_trigger_event(
+            "awb_created", reason=_("AWB created by the courier")
+        )
 
     @api.model
     def _fulfilment_lock(self, pickings):
@@ -464,12 +602,26 @@ class DeliveryCarrier(models.Model):
         """Send the deliveries queued by a bulk action, ``limit`` per run.
 
         Each run reports its progress to the scheduler, which runs it again at
-        once while deliveries remain queued. The users who queued them are
+        once while deliveries remain queued. The job has several lanes
+        (``SEND_QUEUED_CRONS``, scheduled actions running this same code):
+        the cron workers of every server take one lane each and send one
+        batch each at the same time, every run taking the first queued
+        deliveries that no other run holds. The users who queued them are
         notified of each run's result.
+        """
+        done, remaining = self._fulfilment_send_queued(limit)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _fulfilment_send_queued(self, limit=BULK_BATCH):
+        """Send one batch of the queued deliveries, those no other transaction
+        holds (``SKIP LOCKED``), and notify the users who queued them.
+
+        :return: (deliveries dealt with, deliveries still queued)
         """
         Picking = self.env["stock.picking"]
         queued = [("fulfilment_send_queued", "=", True)]
-        batch = Picking.search(queued, limit=limit, order="id")
+        batch = self._fulfilment_claim_queued(limit)
         done = batch.browse()
         if batch:
             results = self._fulfilment_send_batch(batch)
@@ -480,9 +632,21 @@ class DeliveryCarrier(models.Model):
             self._fulfilment_notify_senders(
                 done, [result for result in results if result[0] in done]
             )
-        self.env["ir.cron"]._notify_progress(
-            done=len(done), remaining=Picking.search_count(queued)
+        return len(done), Picking.search_count(queued)
+
+    @api.model
+    def _fulfilment_claim_queued(self, limit):
+        """The first ``limit`` queued deliveries whose rows no other
+        transaction holds, held for this one: two runs at the same time (two
+        cron workers, two servers) take different deliveries."""
+        Picking = self.env["stock.picking"]
+        Picking.flush_model(["fulfilment_send_queued"])
+        self.env.cr.execute(
+            "SELECT id FROM stock_picking WHERE fulfilment_send_queued "
+            "ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED",
+            [limit],
         )
+        return Picking.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _fulfilment_notify_senders(self, pickings, results):

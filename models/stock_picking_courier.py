@@ -3,6 +3,8 @@
 
 import base64
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
@@ -269,6 +271,77 @@ class StockPicking(models.Model):
         if not sendable:
             raise UserError("\n".join(problems) or _("Nothing to send."))
         return sendable
+
+    # ------------------------------------------------------------
+    # Booking an AWB in a batch: what Odoo's send_to_shipper does for one
+    # ------------------------------------------------------------
+
+    def _fulfilment_carrier_price(self, exact_price):
+        """The delivery's shipping price for the carrier's ``exact_price``:
+        free over the carrier's amount, then its margins (as Odoo's
+        ``send_to_shipper`` computes ``carrier_price``)."""
+        self.ensure_one()
+        carrier, order = self.carrier_id, self.sale_id
+        if carrier.free_over and order:
+            amount = order._compute_amount_total_without_delivery()
+            if (
+                carrier._compute_currency(order, amount, "pricelist_to_company")
+                >= carrier.amount
+            ):
+                exact_price = 0.0
+        return carrier.with_context(order=order)._apply_margins(exact_price)
+
+    def _fulfilment_set_tracking_ref(self, awb):
+        """Put ``awb`` on the delivery and on the pickings chained to it
+        (earlier and later steps of a multi-step route), as Odoo's
+        ``send_to_shipper`` does."""
+        self.ensure_one()
+        related = self
+        seen = previous = self.move_ids.move_orig_ids
+        while previous:
+            related |= previous.picking_id
+            previous = previous.move_orig_ids - seen
+            seen |= previous
+        seen = following = self.move_ids.move_dest_ids
+        while following:
+            related |= following.picking_id
+            following = following.move_dest_ids - seen
+            seen |= following
+        for picking in related:
+            if not picking.carrier_tracking_ref:
+                picking.carrier_tracking_ref = awb
+            elif awb not in picking.carrier_tracking_ref:
+                picking.carrier_tracking_ref += "," + awb
+
+    def _fulfilment_booking_note(self, awb, has_label, recovered):
+        """The chatter note of a delivery booked with ``awb``."""
+        self.ensure_one()
+        currency = self.sale_id.currency_id or self.company_id.currency_id
+        note = (
+            _(
+                "Shipment sent to carrier %(carrier_name)s for shipping with tracking "
+                "number %(ref)s",
+                carrier_name=self.carrier_id.name,
+                ref=self.carrier_tracking_ref,
+            )
+            + Markup("<br/>")
+            + _(
+                "Cost: %(price).2f %(currency)s",
+                price=self.carrier_price,
+                currency=currency.name,
+            )
+        )
+        if not has_label:
+            note += Markup("<br/>") + _(
+                "AWB %s created; its label is pending: use Retry Label.", awb
+            )
+        if recovered:
+            note += Markup("<br/>") + _(
+                "The courier had already created AWB %s in an earlier attempt "
+                "that got no answer: it is used, no second AWB was created.",
+                awb,
+            )
+        return note
 
     def _fulfilment_update_order_courier_cost(self):
         """The order's courier cost is what its AWBs cost (feeds the profit)."""

@@ -3,6 +3,8 @@ the deliveries, and a clear warning when no scheduler will send them."""
 
 from odoo import _, api, fields, models
 
+from .delivery_carrier_shipment import SEND_QUEUED_CRONS
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -28,7 +30,8 @@ class StockPicking(models.Model):
         self.write(
             {"fulfilment_send_queued": True, "fulfilment_queued_by_id": self.env.uid}
         )
-        self.env.ref("order_fulfilment.ir_cron_fulfilment_send_queued")._trigger()
+        for cron in SEND_QUEUED_CRONS:
+            self.env.ref(cron)._trigger()
         problem = self.env["ir.cron"]._fulfilment_scheduler_problem()
         if problem:
             return self._fulfilment_notify(

@@ -389,7 +389,10 @@ class CourierCase:
             raise UserError(carrier.env._("The label printer is offline."))
 
         Carrier = self.registry["delivery.carrier"]
-        with patch.object(Carrier, "_fulfilment_book", broken):
+        with (
+            patch.object(Carrier, "_fulfilment_book_many", broken),
+            patch.object(Carrier, "_fulfilment_book", broken),
+        ):
             results = self.env["delivery.carrier"]._fulfilment_send_batch(picking)
         self.assertEqual([(p, ok) for p, ok, _message in results], [(picking, False)])
         self.assertEqual(len(self.fake.shipments), 1)
@@ -400,6 +403,51 @@ class CourierCase:
         self.assertEqual(picking.carrier_tracking_ref, next(iter(self.fake.shipments)))
         label = base64.b64decode(picking.fulfilment_label_id.datas)
         self.assertTrue(label.startswith(b"%PDF-"))
+
+    def test_batch_booked_at_once(self):
+        """A batch books every AWB as sending one delivery does: the AWB and
+        shipping price on the delivery, its label attached, a note with the
+        AWB in its chatter, the courier cost and the "AWB created" status on
+        its order, the customer's notification queued (not sent)."""
+        self.env.ref(
+            "order_fulfilment.status_ready_to_ship"
+        ).mail_template_id = self.env.ref(
+            "order_fulfilment.mail_template_status_update"
+        )
+        orders, pickings = self.env["sale.order"], self.env["stock.picking"]
+        for _index in range(3):
+            order, picking = self._confirmed_delivery()
+            orders |= order
+            pickings |= picking
+        queued_before = self.env["fulfilment.notification"].search_count(
+            [("order_id", "in", orders.ids)]
+        )
+        results = self.env["delivery.carrier"]._fulfilment_send_batch(pickings)
+        self.assertEqual([ok for _picking, ok, _message in results], [True] * 3)
+        self.assertEqual(len(self.fake.shipments), 3)
+        self.assertEqual(
+            set(pickings.mapped("carrier_tracking_ref")), set(self.fake.shipments)
+        )
+        for order, picking in zip(orders, pickings, strict=True):
+            awb = picking.carrier_tracking_ref
+            label = base64.b64decode(picking.fulfilment_label_id.datas)
+            self.assertTrue(label.startswith(b"%PDF-"))
+            self.assertEqual(picking.fulfilment_label_id.res_id, picking.id)
+            self.assertIn(awb, picking.fulfilment_label_id.name)
+            self.assertTrue(
+                any(awb in message.body for message in picking.message_ids),
+                "the delivery's chatter names its AWB",
+            )
+            self.assertAlmostEqual(
+                order.fulfilment_courier_cost, picking.fulfilment_courier_price
+            )
+            self.assertEqual(order.fulfilment_status_id.auto_event, "awb_created")
+        self.assertEqual(
+            self.env["fulfilment.notification"].search_count(
+                [("order_id", "in", orders.ids), ("state", "=", "queued")]
+            ),
+            queued_before + 3,
+        )
 
     def test_batch_logs_in_once(self):
         """The deliveries of a batch, sent in parallel, share one login."""
