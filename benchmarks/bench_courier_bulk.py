@@ -62,7 +62,11 @@ CARRIER = "Bench bulk GLS"
 # Where several files define the function (overrides calling super()), the
 # outermost one, with the largest cumulative time, counts.
 BREAKDOWN = [
-    ("claim the deliveries' rows", "delivery_carrier_shipment.py", "_fulfilment_claim"),
+    (
+        "claim the deliveries' rows",
+        "delivery_carrier_shipment_batch.py",
+        "_fulfilment_claim",
+    ),
     ("read the last attempts", "fulfilment_shipment_attempt.py", "_read_committed"),
     ("plan the jobs", "delivery_carrier_shipment.py", "_fulfilment_job"),
     (
@@ -85,7 +89,7 @@ BREAKDOWN = [
     ("  chatter messages", "mail_thread.py", "message_post"),
     (
         "  book the batch at once",
-        "delivery_carrier_shipment.py",
+        "delivery_carrier_shipment_batch.py",
         "_fulfilment_book_many",
     ),
     ("    label attachments", "ir_attachment.py", "create"),

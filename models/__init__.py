@@ -1,6 +1,7 @@
 from . import account_move
 from . import delivery_carrier
 from . import delivery_carrier_shipment
+from . import delivery_carrier_shipment_batch
 from . import delivery_carrier_tracking
 from . import delivery_carrier_tracking_health
 
