@@ -315,19 +315,15 @@ class DeliveryCarrier(models.Model):
                     ("fulfilment_queued_by_id", "=", user.id),
                 ]
             )
-            user.partner_id._bus_send(
-                "simple_notification",
-                {
-                    "type": "warning" if refused else "success",
-                    "title": _("Courier sending: %s still queued", remaining)
-                    if remaining
-                    else _("Courier sending done"),
-                    "message": _(
-                        "%(sent)s sent, %(refused)s refused.",
-                        sent=len(queued) - len(refused),
-                        refused=len(refused),
-                    )
-                    + ("\n" + "\n".join(refused[:10]) if refused else ""),
-                    "sticky": bool(refused),
-                },
+            self.env["ir.cron"]._fulfilment_notify_run(
+                user,
+                _("Courier sending: %s still queued", remaining)
+                if remaining
+                else _("Courier sending done"),
+                _(
+                    "%(sent)s sent, %(refused)s refused.",
+                    sent=len(queued) - len(refused),
+                    refused=len(refused),
+                ),
+                refused,
             )

@@ -48,3 +48,19 @@ class IrCron(models.Model):
                     "scheduled job ran in the last day."
                 )
         return None
+
+    @api.model
+    def _fulfilment_notify_run(self, user, title, summary, refused):
+        """Tell ``user`` what a run of background work did for them: a
+        notification titled ``title`` with the ``summary`` and the first
+        refusals (sticky, as a warning, when there are some)."""
+        user.partner_id._bus_send(
+            "simple_notification",
+            {
+                "type": "warning" if refused else "success",
+                "title": title,
+                "message": summary
+                + ("\n" + "\n".join(refused[:10]) if refused else ""),
+                "sticky": bool(refused),
+            },
+        )

@@ -137,19 +137,15 @@ class SaleOrder(models.Model):
                 ("fulfilment_completion_queued_by_id", "=", user.id),
             ]
         )
-        user.partner_id._bus_send(
-            "simple_notification",
-            {
-                "type": "warning" if refused else "success",
-                "title": _("Order completion: %s still queued", remaining)
-                if remaining
-                else _("Order completion done"),
-                "message": _(
-                    "%(completed)s completed, %(refused)s refused.",
-                    completed=len(results) - len(refused),
-                    refused=len(refused),
-                )
-                + ("\n" + "\n".join(refused[:10]) if refused else ""),
-                "sticky": bool(refused),
-            },
+        self.env["ir.cron"]._fulfilment_notify_run(
+            user,
+            _("Order completion: %s still queued", remaining)
+            if remaining
+            else _("Order completion done"),
+            _(
+                "%(completed)s completed, %(refused)s refused.",
+                completed=len(results) - len(refused),
+                refused=len(refused),
+            ),
+            refused,
         )
