@@ -83,6 +83,7 @@ from . import website
 from . import delivery_carrier_payment
 from . import res_company_payment
 from . import res_config_settings_payment
+from . import res_city
 from . import res_partner
 from . import resource_calendar
 from . import sale_order_cash_on_delivery

@@ -1,8 +1,8 @@
 """The address check shared by orders and deliveries (one pass for many)."""
 
-from odoo import _, api, models
+from odoo import _, api, models, tools
 
-from ..shipping import AddressFacts, Nomenclature, check_address
+from ..shipping import AddressFacts, Nomenclature, check_address, county_localities
 
 
 class FulfilmentAddressCheck(models.AbstractModel):
@@ -20,9 +20,34 @@ class FulfilmentAddressCheck(models.AbstractModel):
             *(partner for partner, _carrier in targets.values())
         )
         nomenclature = self._nomenclature(partners)
+        # What many addresses share is read once: the countries' codes, the
+        # counties' and localities' names, the carriers' served countries.
+        codes = {country.id: country.code for country in partners.country_id}
+        states = {state.id: state.name for state in partners.state_id}
+        cities = {city.id: city.name for city in partners.city_id}
+        carriers = self.env["delivery.carrier"].union(
+            *(carrier for _partner, carrier in targets.values())
+        )
+        served = {
+            carrier.id: frozenset(carrier.country_ids.mapped("code"))
+            for carrier in carriers
+        }
         messages = {}
         for key, (partner, carrier) in targets.items():
-            facts = self._facts(partner, carrier)
+            state_id = partner.state_id.id
+            city_id = partner.city_id.id
+            mobile, phone = partner.mobile, partner.phone
+            facts = AddressFacts(
+                country_code=codes.get(partner.country_id.id) or "",
+                state=state_id or "",
+                state_name=states.get(state_id) or "",
+                city=(cities[city_id] if city_id else partner.city) or "",
+                zip=partner.zip or "",
+                street=partner.street or "",
+                street_number=partner.street_number or "",
+                phones=tuple(number for number in (mobile, phone) if number),
+                served_countries=served[carrier.id],
+            )
             messages[key] = [
                 self._message(problem, partner, carrier)
                 for problem in check_address(facts, nomenclature)
@@ -30,53 +55,52 @@ class FulfilmentAddressCheck(models.AbstractModel):
         return messages
 
     @api.model
-    def _facts(self, partner, carrier):
-        return AddressFacts(
-            country_code=partner.country_id.code or "",
-            state=partner.state_id.id or "",
-            state_name=partner.state_id.name or "",
-            city=partner.city_id.name or partner.city or "",
-            zip=partner.zip or "",
-            street=partner.street or "",
-            street_number=partner.street_number or "",
-            phones=tuple(phone for phone in (partner.mobile, partner.phone) if phone),
-            served_countries=frozenset(carrier.country_ids.mapped("code")),
-        )
-
-    @api.model
     def _nomenclature(self, partners):
         """The localities of the partners' counties, for the countries whose
         localities are known (``res.city`` records: for Romania, OCA's
         ``l10n_ro_city``)."""
         nomenclature = Nomenclature()
-        City = self.env["res.city"].sudo()
-        countries = partners.country_id
-        if not countries:
-            return nomenclature
-        covered = [
-            country
-            for (country,) in City._read_group(
-                [("country_id", "in", countries.ids)], ["country_id"]
-            )
-        ]
-        for country in covered:
+        covered = self._nomenclature_country_codes()
+        countries = partners.country_id.filtered(lambda c: c.id in covered)
+        for country in countries:
             nomenclature.countries.add(country.code)
-        states = partners.filtered(lambda p: p.country_id in covered).state_id
-        if not states:
-            return nomenclature
-        codes = {country.id: country.code for country in covered}
-        for row in City.search_read(
-            [("state_id", "in", states.ids)],
-            ["name", "zipcode", "state_id", "country_id"],
-            load=None,
-        ):
-            nomenclature.add(
-                codes.get(row["country_id"], ""),
-                row["state_id"],
-                row["name"],
-                row["zipcode"] or "",
+        states = partners.filtered(lambda p: p.country_id in countries).state_id
+        for state in states:
+            nomenclature.add_county(
+                covered[state.country_id.id],
+                state.id,
+                self._county_localities(state.id),
             )
         return nomenclature
+
+    # The nomenclature changes with the data of a module (an update reloads
+    # the registry) or by hand (``res.city`` clears these caches).
+    @api.model
+    @tools.ormcache()
+    def _nomenclature_country_codes(self):
+        """{country id: code} of the countries that have localities."""
+        self.env["res.city"].flush_model(["country_id"])
+        self.env.cr.execute(
+            """
+            SELECT country.id, country.code
+              FROM res_country country
+             WHERE EXISTS (SELECT 1 FROM res_city city
+                            WHERE city.country_id = country.id)
+            """
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    @tools.ormcache("state_id", "self.env.lang")
+    def _county_localities(self, state_id):
+        """{normalized name: frozenset of postal codes} of the county's
+        localities (names in the user's language)."""
+        cities = (
+            self.env["res.city"]
+            .sudo()
+            .search_fetch([("state_id", "=", state_id)], ["name", "zipcode"])
+        )
+        return county_localities((city.name, city.zipcode) for city in cities)
 
     @api.model
     def _message(self, problem, partner, carrier):

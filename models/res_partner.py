@@ -4,7 +4,7 @@ of delivery addresses for the distance formula, street parts for the couriers.""
 from stdnum.ro import cf as ro_cf
 from stdnum.ro import cui as ro_cui
 
-from odoo import _, api, models
+from odoo import _, api, models, tools
 
 
 class ResPartner(models.Model):
@@ -50,33 +50,51 @@ class ResPartner(models.Model):
         self.ensure_one()
         if self.partner_latitude or self.partner_longitude:
             return (self.partner_latitude, self.partner_longitude)
+        return self._fulfilment_locality_point(
+            self.country_id.id, self.state_id.id, self.city_id.id, self.city or ""
+        )
+
+    # Kept until the nomenclature changes (``res.city`` clears the cache).
+    @api.model
+    @tools.ormcache("country_id", "state_id", "city_id", "city")
+    def _fulfilment_locality_point(self, country_id, state_id, city_id, city):
+        """(latitude, longitude) of a locality, or None when unknown."""
         gazetteer = self.env["delivery.carrier"]._fulfilment_gazetteer()
-        country = self.country_id.code
-        city = self.city_id or self._fulfilment_nomenclature_city()
-        place = gazetteer.find(country, city.name or self.city, self.city)
-        if not place and city and "l10n_ro_municipality" in city._fields:
-            place = gazetteer.find(country, city.l10n_ro_municipality)
-        if not place and self.state_id:
-            names = self.env["res.city"].search_fetch(
-                [("state_id", "=", self.state_id.id)], ["name"]
+        country = self.env["res.country"].browse(country_id)
+        state = self.env["res.country.state"].browse(state_id)
+        locality = self.env["res.city"].sudo().browse(
+            city_id
+        ) or self._fulfilment_find_city(country_id, state_id, city)
+        place = gazetteer.find(country.code, locality.name or city, city)
+        if not place and locality and "l10n_ro_municipality" in locality._fields:
+            place = gazetteer.find(country.code, locality.l10n_ro_municipality)
+        if not place and state:
+            names = (
+                self.env["res.city"]
+                .sudo()
+                .search_fetch([("state_id", "=", state.id)], ["name"])
             )
-            place = gazetteer.largest(
-                country, [*names.mapped("name"), self.state_id.name]
-            )
+            place = gazetteer.largest(country.code, [*names.mapped("name"), state.name])
         return place.point if place else None
 
     def _fulfilment_nomenclature_city(self):
         """The nomenclature's locality written in ``city``, in the county."""
         self.ensure_one()
-        if not self.city or not self.country_id:
-            return self.env["res.city"]
-        domain = [
-            ("country_id", "=", self.country_id.id),
-            ("name", "=ilike", self.city),
-        ]
-        if self.state_id:
-            domain.append(("state_id", "=", self.state_id.id))
-        return self.env["res.city"].search(domain, limit=1)
+        return self._fulfilment_find_city(
+            self.country_id.id, self.state_id.id, self.city
+        ).with_env(self.env)
+
+    @api.model
+    def _fulfilment_find_city(self, country_id, state_id, city):
+        """The locality named ``city`` of the country (and county when
+        given), or an empty recordset (as superuser)."""
+        City = self.env["res.city"].sudo()
+        if not city or not country_id:
+            return City
+        domain = [("country_id", "=", country_id), ("name", "=ilike", city)]
+        if state_id:
+            domain.append(("state_id", "=", state_id))
+        return City.search(domain, limit=1)
 
     def _fulfilment_complete_city(self):
         """Set the nomenclature's locality (``city_id``) of addresses typed

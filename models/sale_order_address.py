@@ -41,12 +41,15 @@ class SaleOrder(models.Model):
     )
     def _compute_fulfilment_address_problems(self):
         # The order is readable here; its carrier is read as superuser, for the
-        # users who may read orders but not shipping methods (Invoicing).
-        targets = {
-            order.id: (order.partner_shipping_id, order.carrier_id.sudo())
-            for order in self
-            if order._fulfilment_address_is_checked()
-        }
+        # users who may read orders but not shipping methods (Invoicing), and
+        # so is the address (in one pass for the whole batch).
+        orders = self.sudo()
+        collected = orders.carrier_id.filtered(lambda c: c.delivery_type == "in_store")
+        targets = {}
+        for order in orders:
+            partner, carrier = order.partner_shipping_id, order.carrier_id
+            if partner and carrier and carrier not in collected:
+                targets[order.id] = (partner, carrier)
         problems = self.env["fulfilment.address.check"]._problems(targets)
         for order in self:
             order.fulfilment_address_problems = "\n".join(problems.get(order.id, []))

@@ -11,6 +11,7 @@ from .addresses import (
     AddressProblem,
     Nomenclature,
     check_address,
+    county_localities,
     normalize_name,
 )
 from .formula import DistanceBand, FormulaTariff, round_up_to_99

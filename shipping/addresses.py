@@ -7,6 +7,7 @@ whose codes go street by street, its postal code). Countries without one
 are checked for the street number, the phone and the served countries only.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -46,15 +47,30 @@ class Nomenclature:
     def __init__(self):
         self.countries = set()
         self._localities = {}
+        self._zip_prefixes = {}
 
     def add(self, country_code, state, name, zip_code=""):
         """Record a locality of the county ``state`` and its postal code."""
         country = (country_code or "").upper()
         self.countries.add(country)
         localities = self._localities.setdefault((country, state), {})
-        zips = localities.setdefault(normalize_name(name), set())
+        key = normalize_name(name)
+        zips = localities.get(key, frozenset())
         if zip_code:
-            zips.add(zip_code.strip())
+            zips = zips | {zip_code.strip()}
+        localities[key] = zips
+        self._zip_prefixes.pop((country, state), None)
+
+    def add_county(self, country_code, state, localities):
+        """Record the localities of the county ``state`` at once.
+
+        :param dict localities: {normalized name: frozenset of postal codes},
+            as :func:`county_localities` makes it (not modified here)
+        """
+        country = (country_code or "").upper()
+        self.countries.add(country)
+        self._localities[(country, state)] = dict(localities)
+        self._zip_prefixes.pop((country, state), None)
 
     def covers(self, country_code):
         return (country_code or "").upper() in self.countries
@@ -63,26 +79,49 @@ class Nomenclature:
         return self._localities.get(((country_code or "").upper(), state), {})
 
     def zip_prefixes(self, country_code, state):
-        return {
-            zip_code[:ZIP_PREFIX_LENGTH]
-            for zips in self.localities(country_code, state).values()
-            for zip_code in zips
-        }
+        key = ((country_code or "").upper(), state)
+        prefixes = self._zip_prefixes.get(key)
+        if prefixes is None:
+            prefixes = self._zip_prefixes[key] = frozenset(
+                zip_code[:ZIP_PREFIX_LENGTH]
+                for zips in self.localities(country_code, state).values()
+                for zip_code in zips
+            )
+        return prefixes
 
 
+def county_localities(rows):
+    """{normalized name: frozenset of postal codes} of (name, postal code)
+    rows, for :meth:`Nomenclature.add_county`."""
+    localities = {}
+    for name, zip_code in rows:
+        key = normalize_name(name)
+        zips = localities.setdefault(key, set())
+        if zip_code:
+            zips.add(zip_code.strip())
+    return {key: frozenset(zips) for key, zips in localities.items()}
+
+
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+@functools.lru_cache(maxsize=20_000)
 def is_mobile(number, country_code):
     """Whether ``number`` is a valid mobile number (read in the country when
-    it has no international prefix)."""
+    it has no international prefix).
+
+    A number's type is only known for a valid number (an invalid one is of
+    type UNKNOWN), so the type alone answers. Answers are kept for the last
+    20,000 numbers asked (customers order again).
+    """
     try:
         parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(
-        parsed
-    ) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+    return phonenumbers.number_type(parsed) in MOBILE_TYPES
 
 
 def check_address(address, nomenclature):
@@ -123,9 +162,9 @@ def _check_locality(address, nomenclature):
         "state": address.state_name or address.state,
         "zip": zip_code,
     }
-    if normalize_name(address.city) not in localities:
+    zips = localities.get(normalize_name(address.city))
+    if zips is None:
         return [AddressProblem("unknown_locality", values)]
-    zips = localities[normalize_name(address.city)]
     if not zip_code:
         if zips or nomenclature.zip_prefixes(country, address.state):
             return [AddressProblem("missing_zip", values)]

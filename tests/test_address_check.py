@@ -154,3 +154,32 @@ class TestAddressCheck(ShippingCommon):
         self.assertEqual(
             self.customer_cluj._fulfilment_street_parts(), ("Bd. Eroilor", "45")
         )
+
+    def test_nomenclature_changes_are_seen_at_once(self):
+        """The localities read for the checks are kept between checks, and
+        forgotten as soon as the nomenclature changes (a locality added, its
+        postal code corrected)."""
+        customer = self._create_customer(
+            "Ion Nou", "Str. Nouă 3", "Satu Nou de Sus", "505999", self.state_bv
+        )
+        order = self._create_order(partner=customer, carrier_id=self.fan.id)
+        self.assertIn(
+            "“Satu Nou de Sus” is not a locality of Brașov",
+            order.fulfilment_address_problems,
+        )
+        locality = self.env["res.city"].create(
+            {
+                "name": "Satu Nou de Sus",
+                "zipcode": "505999",
+                "state_id": self.state_bv.id,
+                "country_id": self.ro.id,
+            }
+        )
+        order.invalidate_recordset(["fulfilment_address_problems"])
+        self.assertFalse(order.fulfilment_address_problems)
+        locality.zipcode = "505998"
+        order.invalidate_recordset(["fulfilment_address_problems"])
+        self.assertIn(
+            "Postal code 505999 does not match Satu Nou de Sus (its code: 505998)",
+            order.fulfilment_address_problems,
+        )

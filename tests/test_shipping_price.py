@@ -119,6 +119,29 @@ class TestShippingPrice(ShippingCommon):
         )
         self.assertIsNone(nowhere._fulfilment_coordinates())
 
+    def test_locality_point_follows_the_nomenclature(self):
+        """A locality's place is kept between prices, and found again when
+        the nomenclature changes: a new village of Bran is placed at Bran,
+        then at Codlea once its municipality is corrected to Codlea."""
+        if "l10n_ro_municipality" not in self.env["res.city"]._fields:
+            self.fail("the tests need OCA's l10n_ro_city installed")
+        village = self.env["res.city"].create(
+            {
+                "name": "Poiana de Test",
+                "state_id": self.state_bv.id,
+                "country_id": self.ro.id,
+                "l10n_ro_municipality": "Bran",
+            }
+        )
+        customer = self._create_customer(
+            "Ion Poiana", "Str. Mare 1", "Poiana de Test", "507025", self.state_bv
+        )
+        customer.city_id = village
+        bran, codlea = (45.516, 25.367), (45.700, 25.450)
+        self.assertLess(great_circle_km(customer._fulfilment_coordinates(), bran), 5)
+        village.l10n_ro_municipality = "Codlea"
+        self.assertLess(great_circle_km(customer._fulfilment_coordinates(), codlea), 5)
+
     def test_formula_unknown_locality_and_pickup(self):
         """No price without a known locality; collecting at the warehouse is free."""
         carrier = self._create_formula_carrier()
