@@ -197,8 +197,30 @@ class SaleOrder(models.Model):
             ._create_payments()
         )
         if self._fulfilment_is_paid():
+            self._fulfilment_confirm_offline_transactions(payments)
             self._fulfilment_trigger_event("paid")
         return payments
+
+    def _fulfilment_confirm_offline_transactions(self, payments):
+        """Confirm the transactions still waiting for the money the order was
+        just paid with: cash on delivery or a bank transfer chosen at checkout
+        (Odoo's "custom" providers), tied to the payment registered, so that
+        Odoo does not create another one when it post-processes them."""
+        self.ensure_one()
+        waiting = self.sudo().transaction_ids.filtered(
+            lambda tx: tx.provider_id.code == "custom"
+            and tx.state in ("draft", "pending")
+            and tx.operation != "validation"
+        )
+        if not waiting:
+            return
+        waiting.payment_id = payments[:1]
+        done = waiting._set_done(
+            state_message=_("Paid: %s", ", ".join(payments.mapped("name")))
+        )
+        # The payment is registered and reconciled already: nothing is left
+        # for Odoo's post-processing (no second payment, no second e-mail).
+        done.is_post_processed = True
 
     def _fulfilment_invoice_what_is_left(self):
         """Invoice what the order has not invoiced yet; return its open

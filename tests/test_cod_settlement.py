@@ -172,6 +172,14 @@ class TestCodSettlement(CodSettlementCommon):
         self.assertIn(awb, payment.memo)
         self.assertTrue(order.fulfilment_paid_date)
         self.assertFalse(order.fulfilment_payment_queued)
+        # The customer's cash-on-delivery transaction is paid now, by that
+        # payment, and Odoo's post-processing adds no second payment.
+        transaction = order.transaction_ids
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(transaction.payment_id, payment)
+        self.assertTrue(transaction.is_post_processed)
+        transaction._post_process()
+        self.assertEqual(order.invoice_ids.matched_payment_ids, payment)
         self.assertEqual(settlement.state, "done")
         self.assertEqual(settlement.amount_paid, order.amount_total)
         queue = self.env["sale.order"].search(
