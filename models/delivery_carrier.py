@@ -2,6 +2,7 @@
 and Odoo's provider contract (``<type>_send_shipping`` and friends)."""
 
 import secrets
+from contextlib import contextmanager
 from datetime import timezone
 
 import requests
@@ -11,6 +12,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..couriers import CLIENTS, CourierAuthError, CourierError
 from ..couriers.base import MemoryTokenStore
+from ..couriers.shipping import Connection
 
 COURIER_TYPES = [
     ("fan_courier", "FAN Courier"),
@@ -330,6 +332,30 @@ class DeliveryCarrier(models.Model):
             token_store=token_store or _CarrierTokenStore(self),
             on_exchange=on_exchange,
         )
+
+    @contextmanager
+    def _fulfilment_job_client(self):
+        """A client for the scheduled jobs (tracking, locality lists). Its
+        exchanges are logged when done and a token it renewed is saved with
+        this transaction, which writes the carrier afterwards (the feed's
+        synchronisation time, the lists' refresh times): a row changed by
+        another transaction since this one started could not be written by
+        it any more."""
+        self.ensure_one()
+        exchanges = []
+        connection = Connection.open(self._fulfilment_stored_token())
+        try:
+            yield self._fulfilment_client(
+                on_exchange=lambda *exchange: exchanges.append(exchange),
+                session=connection.session,
+                token_store=connection.token_store,
+            )
+        finally:
+            connection.close()
+            self.env["fulfilment.courier.log"]._store_detached(self, None, exchanges)
+        token = connection.renewed_token()
+        if token:
+            self._fulfilment_save_token(token, own_transaction=False)
 
     def _fulfilment_stored_token(self):
         """The ``(token, expires_at)`` kept on the carrier, or None."""

@@ -153,7 +153,8 @@ class DeliveryCarrier(models.Model):
         now = fields.Datetime.now()
         self.fulfilment_counties_attempted_at = now
         try:
-            counties = self._fulfilment_client().counties()
+            with self._fulfilment_job_client() as client:
+                counties = client.counties()
         except CourierError as exc:
             _logger.warning("%s did not give its counties: %s", self.name, exc.message)
             return False
@@ -190,9 +191,12 @@ class DeliveryCarrier(models.Model):
         now = fields.Datetime.now()
         county.localities_attempted_at = now
         try:
-            localities = self._fulfilment_client().localities(
-                CourierCounty(id=county.courier_ref, name=county.name, code=county.code)
-            )
+            with self._fulfilment_job_client() as client:
+                localities = client.localities(
+                    CourierCounty(
+                        id=county.courier_ref, name=county.name, code=county.code
+                    )
+                )
         except CourierError as exc:
             _logger.warning(
                 "%s did not give the localities of %s: %s",

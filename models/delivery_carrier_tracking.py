@@ -1,13 +1,11 @@
 """Tracking of the courier shipments: AWB by AWB, change feeds, the polling job."""
 
 import logging
-from contextlib import contextmanager
 from datetime import timedelta, timezone
 
 from odoo import api, fields, models
 
 from ..couriers import CourierError
-from ..couriers.shipping import Connection
 from .delivery_carrier import COURIER_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -66,7 +64,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         events_model = self.env["fulfilment.tracking.event"]
         answered = pickings.browse()
-        with self._fulfilment_tracking_client() as client:
+        with self._fulfilment_job_client() as client:
             for index in range(0, len(pickings), TRACKING_BATCH):
                 batch = pickings[index : index + TRACKING_BATCH]
                 by_awb = {picking.carrier_tracking_ref: picking for picking in batch}
@@ -93,7 +91,7 @@ class DeliveryCarrier(models.Model):
         """
         self.ensure_one()
         since = self.fulfilment_tracking_synced_at - TRACKING_DELTA_OVERLAP
-        with self._fulfilment_tracking_client() as client:
+        with self._fulfilment_job_client() as client:
             try:
                 events = client.track_delta(
                     since.replace(tzinfo=timezone.utc),
@@ -112,27 +110,6 @@ class DeliveryCarrier(models.Model):
         self.sudo().fulfilment_tracking_synced_at = until
         self._fulfilment_tracking_answered()
         return True
-
-    @contextmanager
-    def _fulfilment_tracking_client(self):
-        """A client for tracking calls. Its exchanges are logged when done and
-        a token it renewed is saved with this transaction, which may write the
-        carrier afterwards (the feed's synchronisation time)."""
-        self.ensure_one()
-        exchanges = []
-        connection = Connection.open(self._fulfilment_stored_token())
-        try:
-            yield self._fulfilment_client(
-                on_exchange=lambda *exchange: exchanges.append(exchange),
-                session=connection.session,
-                token_store=connection.token_store,
-            )
-        finally:
-            connection.close()
-            self.env["fulfilment.courier.log"]._store_detached(self, None, exchanges)
-        token = connection.renewed_token()
-        if token:
-            self._fulfilment_save_token(token, own_transaction=False)
 
     def _fulfilment_feed_is_fresh(self, now):
         """Whether this courier's change feed can be read from its last poll."""

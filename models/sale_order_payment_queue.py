@@ -208,9 +208,11 @@ class SaleOrder(models.Model):
         Odoo does not create another one when it post-processes them."""
         self.ensure_one()
         waiting = self.sudo().transaction_ids.filtered(
-            lambda tx: tx.provider_id.code == "custom"
-            and tx.state in ("draft", "pending")
-            and tx.operation != "validation"
+            lambda tx: (
+                tx.provider_id.code == "custom"
+                and tx.state in ("draft", "pending")
+                and tx.operation != "validation"
+            )
         )
         if not waiting:
             return

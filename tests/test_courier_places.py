@@ -3,6 +3,7 @@ carriers against the fake Sameday, Cargus and FAN Courier servers (their
 price APIs and locality lists speak the couriers' wire formats)."""
 
 import json
+from unittest.mock import patch
 from urllib.parse import parse_qs
 
 from odoo.exceptions import ValidationError
@@ -20,6 +21,7 @@ from odoo.addons.order_fulfilment.couriers.tests.places_contract import (
     GlsPlacesContract,
     SamedayPlacesContract,
 )
+from odoo.addons.order_fulfilment.models.delivery_carrier import _CarrierTokenStore
 
 from .common import (
     COURIER_LATE_ANSWER,
@@ -179,6 +181,25 @@ class TestCourierLocalities(CourierPlacesCommon):
             fake.reset()
         Carrier._cron_fulfilment_refresh_localities(limit=6)
         self.assertFalse(any(fake.requests for fake in self.fakes))
+
+    def test_token_saved_with_the_job(self):
+        """A token the couriers give during the job is saved in the job's own
+        transaction, which writes the carriers afterwards (their refresh
+        times): written by a transaction of its own, it would make that
+        write fail as a concurrent update of the carrier."""
+        self.carriers.sudo().write(
+            {"fulfilment_token": False, "fulfilment_token_expiry": False}
+        )
+        self.carriers.action_fulfilment_refresh_localities()
+        with patch.object(
+            _CarrierTokenStore,
+            "set",
+            side_effect=AssertionError("token saved in a transaction of its own"),
+        ):
+            self.env["delivery.carrier"]._cron_fulfilment_refresh_localities()
+        for carrier in self.carriers:
+            self.assertTrue(carrier.sudo().fulfilment_token, carrier.name)
+            self.assertTrue(carrier.fulfilment_counties_refreshed_at, carrier.name)
 
     def _awb_request(self, carrier, fake, partner, path):
         order = self._create_order(partner=partner, carrier_id=carrier.id)
