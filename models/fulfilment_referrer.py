@@ -85,7 +85,7 @@ class FulfilmentReferrer(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # "Orders whose referrer (any touch) is X": an index-only scan gives the
         # orders of a channel without reading the touches themselves.
         create_index(
@@ -95,6 +95,7 @@ class FulfilmentReferrer(models.Model):
             # company_id: the multi-company record rule filters on it.
             ["channel_id", "company_id", "order_id"],
         )
+        return result
 
     # ------------------------------------------------------------
     # Computes and constraints
@@ -110,7 +111,8 @@ class FulfilmentReferrer(models.Model):
 
     @api.depends("referrer_host", "source_id", "medium_id", "click_id")
     def _compute_channel_id(self):
-        rules = self.env["fulfilment.referrer.rule"].sudo().search([])
+        # Every rule, in their order: a shop has a few dozen.
+        rules = self.env["fulfilment.referrer.rule"].sudo().search([])  # pylint: disable=no-search-all
         for touch in self:
             touch.channel_id = rules._find_channel(
                 touch.referrer_host,
@@ -236,7 +238,7 @@ class FulfilmentReferrer(models.Model):
 
     def _recompute_channels(self, batch_size=5000):
         """Re-derive the channel of every touch, in batches (after a rule change)."""
-        rules = self.env["fulfilment.referrer.rule"].sudo().search([])
+        rules = self.env["fulfilment.referrer.rule"].sudo().search([])  # pylint: disable=no-search-all
         last_id = 0
         while True:
             touches = self.search([("id", ">", last_id)], order="id", limit=batch_size)

@@ -99,7 +99,7 @@ class FulfilmentReferrerRule(models.Model):
             (value or "").strip().lower() for value in (host, source, medium, click_id)
         ]
         if rules is None:
-            rules = self.search([])
+            rules = self.search([])  # pylint: disable=no-search-all
         for rule in rules:
             if rule._matches(*values):
                 return rule.channel_id

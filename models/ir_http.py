@@ -37,8 +37,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _frontend_pre_dispatch(cls):
-        super()._frontend_pre_dispatch()
+        result = super()._frontend_pre_dispatch()
         cls._fulfilment_capture_touch()
+        return result
 
     @classmethod
     def _fulfilment_capture_touch(cls):

@@ -43,11 +43,12 @@ class SaleOrder(models.Model):
     )
 
     def _fulfilment_before_event(self, event):
-        super()._fulfilment_before_event(event)
+        result = super()._fulfilment_before_event(event)
         if event == "delivered":
             self.filtered(lambda order: not order.fulfilment_delivered_date).write(
                 {"fulfilment_delivered_date": fields.Datetime.now()}
             )
+        return result
 
     def _compute_fulfilment_tracking(self):
         for order in self:

@@ -134,11 +134,12 @@ class SaleOrder(models.Model):
 
     def _fulfilment_before_event(self, event):
         # Paid or delivered orders are no longer overdue.
-        super()._fulfilment_before_event(event)
+        result = super()._fulfilment_before_event(event)
         if event == "paid":
             self.filtered("is_payment_overdue")._fulfilment_clear_overdue("payment")
         elif event == "delivered":
             self.filtered("is_delivery_overdue")._fulfilment_clear_overdue("delivery")
+        return result
 
     def _fulfilment_clear_overdue(self, kind):
         """Unflag ``kind`` (payment or delivery) and close the overdue activity."""

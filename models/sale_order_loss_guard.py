@@ -206,9 +206,10 @@ class SaleOrder(models.Model):
         return refusals
 
     def _fulfilment_check_status_change(self, status):
-        super()._fulfilment_check_status_change(status)
+        result = super()._fulfilment_check_status_change(status)
         if status.is_closed:
             self._fulfilment_loss_guard_refuse("closed")
+        return result
 
     def _fulfilment_loss_guard_action(self, pickings=None, invoices=None):
         """The approval dialog a back-office button opens instead of a refused

@@ -63,11 +63,12 @@ class SaleOrder(models.Model):
 
     def _fulfilment_before_event(self, event):
         # The first "paid" event dates the payment (auto-cancel spares the order).
-        super()._fulfilment_before_event(event)
+        result = super()._fulfilment_before_event(event)
         if event == "paid":
             self.filtered(lambda order: not order.fulfilment_paid_date).write(
                 {"fulfilment_paid_date": fields.Datetime.now()}
             )
+        return result
 
     @api.model
     def _fulfilment_posted_invoice_domain(self):

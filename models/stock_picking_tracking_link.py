@@ -27,13 +27,15 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     def _compute_carrier_tracking_url(self):
-        super()._compute_carrier_tracking_url()
+        result = super()._compute_carrier_tracking_url()
         for picking in self:
             if not is_web_url(picking.carrier_tracking_url):
                 picking.carrier_tracking_url = False
+        return result
 
     def _compute_fulfilment_tracking_url(self):
-        super()._compute_fulfilment_tracking_url()
+        result = super()._compute_fulfilment_tracking_url()
         for picking in self:
             if not is_web_url(picking.fulfilment_tracking_url):
                 picking.fulfilment_tracking_url = False
+        return result

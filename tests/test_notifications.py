@@ -239,7 +239,7 @@ class TestNotificationQueue(FulfilmentCommon):
         cron = self.env.ref("order_fulfilment.ir_cron_fulfilment_send_notifications")
         cron_with_progress, progress = cron._add_progress()
         Notification = self.env["fulfilment.notification"].with_context(
-            cron_with_progress.env.context
+            **cron_with_progress.env.context
         )
         Notification._cron_send(batch_size=2)
         self.assertEqual((progress.done, progress.remaining), (2, 1))
