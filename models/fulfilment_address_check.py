@@ -16,8 +16,12 @@ class FulfilmentAddressCheck(models.AbstractModel):
         :param targets: dict {key: (partner, carrier)}
         :return: dict {key: list of translated sentences}
         """
-        partners = self.env["res.partner"].union(
-            *(partner for partner, _carrier in targets.values())
+        # Countries, counties and localities are public facts: read as
+        # superuser, for every address at once.
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .union(*(partner for partner, _carrier in targets.values()))
         )
         nomenclature = self._nomenclature(partners)
         # What many addresses share is read once: the countries' codes, the
@@ -25,15 +29,11 @@ class FulfilmentAddressCheck(models.AbstractModel):
         codes = {country.id: country.code for country in partners.country_id}
         states = {state.id: state.name for state in partners.state_id}
         cities = {city.id: city.name for city in partners.city_id}
-        carriers = self.env["delivery.carrier"].union(
-            *(carrier for _partner, carrier in targets.values())
-        )
-        served = {
-            carrier.id: frozenset(carrier.country_ids.mapped("code"))
-            for carrier in carriers
-        }
+        served = {}  # carrier id: codes of the countries it serves
         messages = {}
         for key, (partner, carrier) in targets.items():
+            if carrier.id not in served:
+                served[carrier.id] = frozenset(carrier.country_ids.mapped("code"))
             state_id = partner.state_id.id
             city_id = partner.city_id.id
             mobile, phone = partner.mobile, partner.phone
