@@ -300,7 +300,9 @@ class SaleOrder(models.Model):
                 orders._fulfilment_before_event(status.auto_event)
         previous = {order.id: order.fulfilment_status_id.id for order in orders}
         # The engine's own write, past the override of ``write`` above.
-        super(SaleOrder, orders).write({"fulfilment_status_id": status.id})
+        super(SaleOrder, orders).write(  # pylint: disable=super-method-mismatch
+            {"fulfilment_status_id": status.id}
+        )
         orders._fulfilment_status_entered(previous, reason=reason, event=event)
 
     # Hooks --------------------------------------------------------
@@ -403,7 +405,15 @@ class SaleOrder(models.Model):
         Status = self.env["fulfilment.status"]
         events = {"draft": "created", "sent": "created", "sale": "confirmed"}
         events["cancel"] = "cancelled"
-        for company in self.env["res.company"].search([]):
+        # The companies of the orders without a status.
+        self.env.cr.execute(
+            "SELECT DISTINCT company_id FROM sale_order"
+            " WHERE fulfilment_status_id IS NULL AND company_id IS NOT NULL"
+        )
+        companies = self.env["res.company"].browse(
+            company_id for (company_id,) in self.env.cr.fetchall()
+        )
+        for company in companies:
             for state, event in events.items():
                 status = Status._get_status_for_event(event, company)
                 if not status:
