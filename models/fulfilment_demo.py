@@ -11,6 +11,21 @@ class FulfilmentDemo(models.AbstractModel):
     _description = "Order Fulfilment Demo Data"
 
     @api.model
+    def _demo_shop_front(self):
+        """The demo shop sells its own products (``OF-*``): the products of
+        Odoo's own demo data (furniture) are taken off its shelves."""
+        own = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search([("default_code", "=like", "OF-%")])
+            .product_tmpl_id
+        )
+        others = self.env["product.template"].search(
+            [("is_published", "=", True), ("id", "not in", own.ids)]
+        )
+        others.is_published = False
+
+    @api.model
     def _generate_demo_orders(self, count=60, seed=2026):
         """Create realistic orders: confirmed, invoiced, paid, shipped, in
         every status, dated over the last six months. Used by the demo data only.
