@@ -13,7 +13,9 @@ class FulfilmentDemo(models.AbstractModel):
     @api.model
     def _demo_shop_front(self):
         """The demo shop sells its own products (``OF-*``): the products of
-        Odoo's own demo data (furniture) are taken off its shelves."""
+        Odoo's own demo data (furniture) are taken off its shelves, and its
+        shop's categories are its own product categories (Audio, Smart Home,
+        ...) instead of Odoo's furniture ones."""
         own = (
             self.env["product.product"]
             .with_context(active_test=False)
@@ -24,6 +26,20 @@ class FulfilmentDemo(models.AbstractModel):
             [("is_published", "=", True), ("id", "not in", own.ids)]
         )
         others.is_published = False
+        PublicCategory = self.env["product.public.category"]
+        shelves = {}
+        for template in own:
+            category = template.categ_id
+            if category not in shelves:
+                shelves[category] = PublicCategory.search(
+                    [("name", "=", category.name), ("parent_id", "=", False)],
+                    limit=1,
+                ) or PublicCategory.create({"name": category.name})
+            template.public_categ_ids = shelves[category]
+        ours = PublicCategory.browse([c.id for c in shelves.values()])
+        PublicCategory.search(
+            [("id", "not in", ours.ids), ("parent_id", "=", False)]
+        ).unlink()
 
     @api.model
     def _generate_demo_orders(self, count=60, seed=2026):
