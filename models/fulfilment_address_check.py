@@ -1,8 +1,22 @@
 """The address check shared by orders and deliveries (one pass for many)."""
 
-from odoo import _, api, models, tools
+from odoo import api, models, tools
+from odoo.tools import SQL
 
 from ..shipping import AddressFacts, Nomenclature, check_address, county_localities
+
+# What the check reads of an address, in this order.
+PARTNER_FACTS = (
+    "country_id",
+    "state_id",
+    "city_id",
+    "city",
+    "zip",
+    "street",
+    "street_number",
+    "mobile",
+    "phone",
+)
 
 
 class FulfilmentAddressCheck(models.AbstractModel):
@@ -23,29 +37,44 @@ class FulfilmentAddressCheck(models.AbstractModel):
             .sudo()
             .union(*(partner for partner, _carrier in targets.values()))
         )
-        nomenclature = self._nomenclature(partners)
+        rows = self._partner_facts(partners)
         # What many addresses share is read once: the countries' codes, the
         # counties' and localities' names, the carriers' served countries.
-        codes = {country.id: country.code for country in partners.country_id}
-        states = {state.id: state.name for state in partners.state_id}
-        cities = {city.id: city.name for city in partners.city_id}
+        countries = (
+            self.env["res.country"]
+            .sudo()
+            .browse({row[0] for row in rows.values()} - {None, False})
+        )
+        states = (
+            self.env["res.country.state"]
+            .sudo()
+            .browse({row[1] for row in rows.values()} - {None, False})
+        )
+        codes = {country.id: country.code for country in countries}
+        state_names = {state.id: state.name for state in states}
+        cities = {
+            city.id: city.name
+            for city in self.env["res.city"]
+            .sudo()
+            .browse({row[2] for row in rows.values()} - {None, False})
+        }
+        nomenclature = self._nomenclature(countries, states)
         served = {}  # carrier id: codes of the countries it serves
         messages = {}
         for key, (partner, carrier) in targets.items():
             if carrier.id not in served:
                 served[carrier.id] = frozenset(carrier.country_ids.mapped("code"))
-            state_id = partner.state_id.id
-            city_id = partner.city_id.id
-            mobile, phone = partner.mobile, partner.phone
+            row = rows[partner.id]
+            country_id, state_id, city_id, city, zip_code, street, number = row[:7]
             facts = AddressFacts(
-                country_code=codes.get(partner.country_id.id) or "",
+                country_code=codes.get(country_id) or "",
                 state=state_id or "",
-                state_name=states.get(state_id) or "",
-                city=(cities[city_id] if city_id else partner.city) or "",
-                zip=partner.zip or "",
-                street=partner.street or "",
-                street_number=partner.street_number or "",
-                phones=tuple(number for number in (mobile, phone) if number),
+                state_name=state_names.get(state_id) or "",
+                city=(cities[city_id] if city_id else city) or "",
+                zip=zip_code or "",
+                street=street or "",
+                street_number=number or "",
+                phones=tuple(phone for phone in row[7:] if phone),
                 served_countries=served[carrier.id],
             )
             messages[key] = [
@@ -55,17 +84,40 @@ class FulfilmentAddressCheck(models.AbstractModel):
         return messages
 
     @api.model
-    def _nomenclature(self, partners):
-        """The localities of the partners' counties, for the countries whose
+    def _partner_facts(self, partners):
+        """{partner id: (country id, state id, city id, city, zip, street,
+        street number, mobile, phone)}, read in one query for the saved
+        partners (an address being edited in a form is read from the form)."""
+        saved = partners.browse(pid for pid in partners._ids if isinstance(pid, int))
+        facts = {}
+        if saved:
+            saved.flush_recordset(PARTNER_FACTS)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM res_partner WHERE id IN %s",
+                    SQL(", ").join(SQL.identifier(name) for name in PARTNER_FACTS),
+                    tuple(saved.ids),
+                )
+            )
+            facts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for partner in partners - saved:
+            facts[partner.id] = tuple(
+                value.id if isinstance(value, models.BaseModel) else value
+                for value in (partner[name] for name in PARTNER_FACTS)
+            )
+        return facts
+
+    @api.model
+    def _nomenclature(self, countries, states):
+        """The localities of the given counties, for the given countries whose
         localities are known (``res.city`` records: for Romania, OCA's
         ``l10n_ro_city``)."""
         nomenclature = Nomenclature()
         covered = self._nomenclature_country_codes()
-        countries = partners.country_id.filtered(lambda c: c.id in covered)
+        countries = countries.filtered(lambda c: c.id in covered)
         for country in countries:
             nomenclature.countries.add(country.code)
-        states = partners.filtered(lambda p: p.country_id in countries).state_id
-        for state in states:
+        for state in states.filtered(lambda s: s.country_id in countries):
             nomenclature.add_county(
                 covered[state.country_id.id],
                 state.id,
@@ -104,35 +156,39 @@ class FulfilmentAddressCheck(models.AbstractModel):
 
     @api.model
     def _message(self, problem, partner, carrier):
+        # The environment's translation (``self.env._``): no look-up of the
+        # caller's frame for each of thousands of sentences.
         values = problem.values
         code = problem.code
         if code == "missing_country":
-            return _("The country is missing.")
+            return self.env._("The country is missing.")
         if code == "country_not_served":
-            return _(
+            return self.env._(
                 "%(carrier)s does not deliver to %(country)s.",
                 carrier=carrier.name,
                 country=partner.country_id.name,
             )
         if code == "missing_state":
-            return _("The county (state) is missing.")
+            return self.env._("The county (state) is missing.")
         if code == "unknown_locality":
-            return _(
+            return self.env._(
                 "“%(city)s” is not a locality of %(state)s.",
                 city=values["city"],
                 state=values["state"],
             )
         if code == "missing_zip":
-            return _("The postal code of %(city)s is missing.", city=values["city"])
+            return self.env._(
+                "The postal code of %(city)s is missing.", city=values["city"]
+            )
         if code == "zip_mismatch":
-            return _(
+            return self.env._(
                 "Postal code %(zip)s does not match %(city)s (its code: %(expected)s).",
                 zip=values["zip"],
                 city=values["city"],
                 expected=values["expected"],
             )
         if code == "zip_not_in_county":
-            return _(
+            return self.env._(
                 "Postal code %(zip)s is not one of %(state)s (they start with "
                 "%(expected)s).",
                 zip=values["zip"],
@@ -140,12 +196,14 @@ class FulfilmentAddressCheck(models.AbstractModel):
                 expected=values["expected"],
             )
         if code == "missing_street_number":
-            return _("The street number is missing.")
+            return self.env._("The street number is missing.")
         if code == "phone_not_mobile":
             if values.get("phone"):
-                return _(
+                return self.env._(
                     "%(phone)s is not a valid mobile number for the courier's notices.",
                     phone=values["phone"],
                 )
-            return _("A mobile phone number for the courier's notices is missing.")
+            return self.env._(
+                "A mobile phone number for the courier's notices is missing."
+            )
         return code

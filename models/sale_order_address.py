@@ -44,6 +44,8 @@ class SaleOrder(models.Model):
         # users who may read orders but not shipping methods (Invoicing), and
         # so is the address (in one pass for the whole batch).
         orders = self.sudo()
+        # Only the two columns needed, not every column of the orders.
+        orders.filtered("id").fetch(["partner_shipping_id", "carrier_id"])
         collected = orders.carrier_id.filtered(lambda c: c.delivery_type == "in_store")
         targets = {}
         for order in orders:

@@ -62,6 +62,43 @@ class TestAddressCheck(ShippingCommon):
             "does not deliver to United States", order.fulfilment_address_problems
         )
 
+    def test_problems_of_an_address_being_edited(self):
+        """An order and an address still being typed in a form (not saved)
+        are checked from what the form holds, not from the database."""
+        address = self.env["res.partner"].new(
+            {
+                "name": "Ioana Nouă",
+                "street": "Str. Lungă",
+                "street_number": "7",
+                "city": "Codlea",
+                "zip": "505101",
+                "state_id": self.state_bv.id,
+                "country_id": self.env.ref("base.ro").id,
+                "mobile": "+40 722 123 456",
+            }
+        )
+        order = self.env["sale.order"].new(
+            {
+                "partner_id": self.customer_codlea.id,
+                "partner_shipping_id": address.id,
+                "carrier_id": self.fan.id,
+            }
+        )
+        self.assertIn("505101 does not match Codlea", order.fulfilment_address_problems)
+        order = self.env["sale.order"].new(
+            {
+                "partner_id": self.customer_codlea.id,
+                "partner_shipping_id": self.customer_codlea.id,
+                "carrier_id": self.fan.id,
+            }
+        )
+        self.customer_codlea.zip = "505101"
+        self.assertIn(
+            "505101 does not match Codlea",
+            order.fulfilment_address_problems,
+            "a change not yet written to the database is seen",
+        )
+
     def test_wrong_postal_code_refused_at_send_then_accepted(self):
         """Send to Courier refuses a postal code that does not match the
         locality, saying why, and sends once the code is fixed."""
