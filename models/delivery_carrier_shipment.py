@@ -146,15 +146,18 @@ class DeliveryCarrier(models.Model):
 
     @api.model
     def _fulfilment_keep_answers(self, outcomes):
-        """Same for the answers that came together, in one transaction."""
+        """Same for the answers that came together, in one transaction (one
+        statement); those that came with their label need no other record."""
         Attempt = self.env["fulfilment.shipment.attempt"]
+        answers = [outcome for outcome in outcomes if outcome.ok]
         Attempt._write_detached_many(
             {
                 outcome.job.delivery_id: Attempt._outcome_values(outcome)
-                for outcome in outcomes
-                if outcome.ok
+                for outcome in answers
             }
         )
+        for outcome in answers:
+            outcome.kept = bool(outcome.result.label)
 
     @api.model
     def _fulfilment_record(self, outcomes, connections):
@@ -171,6 +174,8 @@ class DeliveryCarrier(models.Model):
         for outcome in outcomes:
             picking = Picking.browse(outcome.job.delivery_id)
             logs.append((picking.carrier_id, picking, outcome.job.exchanges))
+            if outcome.ok and outcome.kept and not outcome.label_error:
+                continue
             if outcome.ok:
                 attempts[picking.id] = Attempt._outcome_values(outcome)
                 if outcome.label_error:
@@ -183,8 +188,13 @@ class DeliveryCarrier(models.Model):
             state, message = picking.carrier_id._fulfilment_refusal(picking, outcome)
             refusals[picking] = message
             attempts[picking.id] = {"state": state, "error": message}
-        self.env["fulfilment.courier.log"]._store_detached_many(logs)
-        Attempt._write_detached_many(attempts)
+        # The exchanges and the attempts in one transaction of their own.
+        Log = self.env["fulfilment.courier.log"]
+        with self.env.registry.cursor() as cr:
+            Log._insert(cr, Log._values(logs))
+            if attempts:
+                Attempt._upsert(cr, attempts)
+        Attempt.invalidate_model()
         for carrier, connection in connections.items():
             token = connection.renewed_token()
             if token:
