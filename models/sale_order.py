@@ -299,9 +299,92 @@ class SaleOrder(models.Model):
             if status.auto_event:
                 orders._fulfilment_before_event(status.auto_event)
         previous = {order.id: order.fulfilment_status_id.id for order in orders}
-        # The engine's own write, past the override of ``write`` above.
-        super(SaleOrder, orders).write({"fulfilment_status_id": status.id})
+        # The engine's own write, past the override of ``write`` above; the
+        # change is tracked in the chatter of each order, for many orders at
+        # once where nobody is to be notified of it.
+        logged = orders._fulfilment_untracked_logs()
+        super(SaleOrder, orders - logged).write({"fulfilment_status_id": status.id})
+        super(SaleOrder, logged.with_context(mail_notrack=True)).write(
+            {"fulfilment_status_id": status.id}
+        )
+        logged._fulfilment_log_status_changes(previous)
         orders._fulfilment_status_entered(previous, reason=reason, event=event)
+
+    def _fulfilment_untracked_logs(self):
+        """The orders whose status change can be logged in one go rather than
+        tracked one by one: more than one order, no follower to notify of the
+        change (the subtype is internal: employees following it, the author
+        aside), no tracking of them already pending in this transaction."""
+        if len(self) < 2 or self.env.context.get("mail_notrack"):
+            return self.browse()
+        subtype = self.env.ref("order_fulfilment.mt_order_fulfilment_status")
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        author = self.env.user.partner_id.id if self.env.user.active else None
+        recipients = self.env["mail.followers"]._get_recipient_data(
+            self, "notification", subtype.id
+        )
+        return self.filtered(
+            lambda order: (
+                order.id not in pending
+                and not any(
+                    data["active"] is not False and partner_id != author
+                    for partner_id, data in recipients.get(order.id, {}).items()
+                )
+            )
+        )
+
+    def _fulfilment_log_status_changes(self, previous):
+        """Log in the chatter of the orders the change of their status from
+        ``previous``, as the tracking would, with one insert of the messages
+        and one of their tracking values.
+
+        :param previous: {order id: id of the status it left}
+        """
+        if not self:
+            return
+        subtype = self.env.ref("order_fulfilment.mt_order_fulfilment_status")
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        reply_to = self._notify_get_reply_to(default=email_from)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "author_id": author_id,
+                        "email_from": email_from,
+                        "model": self._name,
+                        "res_id": order.id,
+                        "message_type": "notification",
+                        "subtype_id": subtype.id,
+                        "body": "",
+                        "reply_to": reply_to[order.id],
+                        "email_add_signature": False,
+                    }
+                    for order in self
+                ]
+            )
+        )
+        Status = self.env["fulfilment.status"].sudo()
+        Tracking = self.env["mail.tracking.value"].sudo()
+        column = self.fields_get(["fulfilment_status_id"], ["string", "type"])[
+            "fulfilment_status_id"
+        ]
+        Tracking.create(
+            [
+                {
+                    **Tracking._create_tracking_values(
+                        Status.browse(previous.get(order.id)),
+                        order.fulfilment_status_id,
+                        "fulfilment_status_id",
+                        column,
+                        order,
+                    ),
+                    "mail_message_id": message.id,
+                }
+                for order, message in zip(self, messages, strict=True)
+            ]
+        )
 
     # Hooks --------------------------------------------------------
 
