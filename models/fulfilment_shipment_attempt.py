@@ -76,13 +76,17 @@ class FulfilmentShipmentAttempt(models.Model):
         self._write_detached_many({picking_id: values})
 
     @api.model
-    def _write_detached_many(self, values_by_picking):
-        """Insert or update several attempts in one transaction of their own."""
+    def _write_detached_many(self, values_by_picking, invalidate=True):
+        """Insert or update several attempts in one transaction of their own.
+
+        :param invalidate: forget the attempts this request's cache holds
+        """
         if not values_by_picking:
             return
         with self.env.registry.cursor() as cr:
             self._upsert(cr, values_by_picking)
-        self.env[self._name].invalidate_model()
+        if invalidate:
+            self.env[self._name].invalidate_model()
 
     @api.model
     def _upsert(self, cr, values_by_picking):
