@@ -319,7 +319,8 @@ class SaleOrder(models.Model):
             return self.browse()
         subtype = self.env.ref("order_fulfilment.mt_order_fulfilment_status")
         pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
-        author = self.env.user.partner_id.id if self.env.user.active else None
+        # The author, as Odoo's notification leaves them out.
+        author = self._message_compute_author(raise_on_email=False)[0]
         recipients = self.env["mail.followers"]._get_recipient_data(
             self, "notification", subtype.id
         )
