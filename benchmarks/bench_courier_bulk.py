@@ -79,7 +79,7 @@ BREAKDOWN = [
         "fulfilment_shipment_attempt.py",
         "_write_detached_many",
     ),
-    ("courier calls (8 at once)", "shipping.py", "send_all"),
+    ("courier calls (in a thread: not profiled)", "shipping.py", "send_all"),
     (
         "answers + exchanges (own commit)",
         "delivery_carrier_shipment.py",
@@ -102,13 +102,13 @@ BREAKDOWN = [
         "_fulfilment_update_order_courier_cost",
     ),
     ("    status event (all orders)", "sale_order.py", "_fulfilment_trigger_event"),
-    (
-        "      status tracking (one insert)",
-        "sale_order.py",
-        "_fulfilment_log_status_changes",
-    ),
     ("      history", "sale_order.py", "_fulfilment_status_entered"),
     ("      notifications queued", "fulfilment_notification.py", "_queue"),
+    (
+        "      tracking, all orders (one insert)",
+        "sale_order.py",
+        "_fulfilment_log_tracking",
+    ),
     ("message_post (tracking one by one)", "mail_thread.py", "message_post"),
     ("flush to the database", "environments.py", "flush_all"),
     ("commit-time work (tracking)", "misc.py", "run"),

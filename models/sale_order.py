@@ -299,53 +299,58 @@ class SaleOrder(models.Model):
             if status.auto_event:
                 orders._fulfilment_before_event(status.auto_event)
         previous = {order.id: order.fulfilment_status_id.id for order in orders}
-        # The engine's own write, past the override of ``write`` above; the
-        # change is tracked in the chatter of each order, for many orders at
-        # once where nobody is to be notified of it.
-        logged = orders._fulfilment_untracked_logs()
-        super(SaleOrder, orders - logged).write({"fulfilment_status_id": status.id})
-        super(SaleOrder, logged.with_context(mail_notrack=True)).write(
-            {"fulfilment_status_id": status.id}
-        )
-        logged._fulfilment_log_status_changes(previous)
+        # The engine's own write, past the override of ``write`` above.
+        super(SaleOrder, orders).write({"fulfilment_status_id": status.id})
         orders._fulfilment_status_entered(previous, reason=reason, event=event)
+        orders._fulfilment_log_tracking()
 
-    def _fulfilment_untracked_logs(self):
-        """The orders whose status change can be logged in one go rather than
-        tracked one by one: more than one order, no follower to notify of the
-        change (the subtype is internal: employees following it, the author
-        aside), no tracking of them already pending in this transaction."""
-        if len(self) < 2 or self.env.context.get("mail_notrack"):
-            return self.browse()
-        subtype = self.env.ref("order_fulfilment.mt_order_fulfilment_status")
-        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
-        # The author, as Odoo's notification leaves them out.
-        author = self._message_compute_author(raise_on_email=False)[0]
-        recipients = self.env["mail.followers"]._get_recipient_data(
-            self, "notification", subtype.id
-        )
-        return self.filtered(
-            lambda order: (
-                order.id not in pending
-                and not any(
-                    data["active"] is not False and partner_id != author
-                    for partner_id, data in recipients.get(order.id, {}).items()
-                )
-            )
-        )
+    def _fulfilment_log_tracking(self):
+        """Log now, for many orders at once, the tracking messages Odoo posts
+        one order at a time when the transaction commits (the changes of the
+        tracked fields written so far: status, amounts...): one insert of the
+        messages and one of their tracking values.
 
-    def _fulfilment_log_status_changes(self, previous):
-        """Log in the chatter of the orders the change of their status from
-        ``previous``, as the tracking would, with one insert of the messages
-        and one of their tracking values.
-
-        :param previous: {order id: id of the status it left}
+        Left to Odoo: the orders whose message someone is to be notified of
+        (an employee following its subtype, the author aside) or whose
+        tracking has a body or author of its own.
         """
-        if not self:
+        key = f"mail.tracking.{self._name}"
+        pending = self.env.cr.precommit.data.get(key, {})
+        orders = self.filtered(lambda order: pending.get(order.id))
+        if len(orders) < 2:
             return
-        subtype = self.env.ref("order_fulfilment.mt_order_fulfilment_status")
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
-        reply_to = self._notify_get_reply_to(default=email_from)
+        bodies = self.env.cr.precommit.data.get(f"mail.tracking.message.{self._name}")
+        authors = self.env.cr.precommit.data.get(f"mail.tracking.author.{self._name}")
+        orders = orders.filtered(
+            lambda order: (
+                order.id not in (bodies or ()) and order.id not in (authors or ())
+            )
+        ).sudo()
+        tracked = orders.fields_get(
+            orders._track_get_fields(),
+            attributes=("string", "type", "selection", "currency_field"),
+        )
+        author_id, email_from = orders._message_compute_author(raise_on_email=False)
+        logs = {}
+        for order in orders:
+            changes, trackings = order._mail_track(tracked, pending[order.id])
+            subtype = order._track_subtype(
+                {name: pending[order.id][name] for name in changes}
+            )
+            logs[order] = (changes, trackings, subtype)
+        for subtype in {subtype for _c, _t, subtype in logs.values() if subtype}:
+            followed = orders.filtered(lambda order, s=subtype: logs[order][2] == s)
+            recipients = self.env["mail.followers"]._get_recipient_data(
+                followed, "notification", subtype.id
+            )
+            for order in followed:
+                if any(
+                    data["active"] is not False and partner_id != author_id
+                    for partner_id, data in recipients.get(order.id, {}).items()
+                ):
+                    del logs[order]
+        reply_to = orders._notify_get_reply_to(default=email_from)
+        logged = [(order, log) for order, log in logs.items() if log[1]]
         messages = (
             self.env["mail.message"]
             .sudo()
@@ -357,35 +362,30 @@ class SaleOrder(models.Model):
                         "model": self._name,
                         "res_id": order.id,
                         "message_type": "notification",
-                        "subtype_id": subtype.id,
+                        "subtype_id": subtype.id
+                        if subtype
+                        else self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                        "is_internal": not subtype,
                         "body": "",
                         "reply_to": reply_to[order.id],
                         "email_add_signature": False,
                     }
-                    for order in self
+                    for order, (_changes, _trackings, subtype) in logged
                 ]
             )
         )
-        Status = self.env["fulfilment.status"].sudo()
-        Tracking = self.env["mail.tracking.value"].sudo()
-        column = self.fields_get(["fulfilment_status_id"], ["string", "type"])[
-            "fulfilment_status_id"
-        ]
-        Tracking.create(
+        self.env["mail.tracking.value"].sudo().create(
             [
-                {
-                    **Tracking._create_tracking_values(
-                        Status.browse(previous.get(order.id)),
-                        order.fulfilment_status_id,
-                        "fulfilment_status_id",
-                        column,
-                        order,
-                    ),
-                    "mail_message_id": message.id,
-                }
-                for order, message in zip(self, messages, strict=True)
+                {**values, "mail_message_id": message.id}
+                for (_order, (_changes, trackings, _s)), message in zip(
+                    logged, messages, strict=True
+                )
+                for _command, _id, values in trackings
             ]
         )
+        for order, (changes, _trackings, _subtype) in logs.items():
+            del pending[order.id]
+            order._message_track_post_template(changes)
 
     # Hooks --------------------------------------------------------
 
