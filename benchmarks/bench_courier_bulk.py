@@ -2,10 +2,12 @@
 
 Builds, once, 200 confirmed orders with a GLS delivery (GLS returns the label
 with the AWB: one call per parcel). Each run sends their deliveries to a
-local fake GLS answering every call after 50 ms, and is reset afterwards (the
-transaction rolled back, the shipment attempts and courier logs that sending
-commits on their own deleted), so every run calls the courier for every
-parcel. Timed interleaved in the same run:
+local fake GLS answering every call after 50 ms (in a process of its own, as
+a real courier's work is not done on the sender's CPU), does what the commit
+would do (Odoo's tracking messages), and is reset afterwards (the transaction
+rolled back, the shipment attempts and courier logs that sending commits on
+its own deleted), so every run calls the courier for every parcel. Timed
+interleaved in the same run:
 
 - the bulk action's sending (``_fulfilment_send_batch``: 8 calls at once,
   then each AWB booked in Odoo): its floor is 8 / 50 ms = 160 parcels/s;
@@ -31,6 +33,8 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +44,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
 from common import (
+    ADDON_DIR,
     Result,
     _load_config,
     ensure_database,
@@ -70,23 +75,20 @@ BREAKDOWN = [
     ("read the last attempts", "fulfilment_shipment_attempt.py", "_read_committed"),
     ("plan the jobs", "delivery_carrier_shipment.py", "_fulfilment_job"),
     (
-        "record the attempts (own transaction)",
+        "attempts before the calls (own commit)",
         "fulfilment_shipment_attempt.py",
         "_write_detached_many",
     ),
-    ("courier calls (8 at once)", "shipping.py", "send_all"),
-    ("record the answers", "delivery_carrier_shipment.py", "_fulfilment_record"),
+    ("courier calls (in a thread: not profiled)", "shipping.py", "send_all"),
+    (
+        "answers + exchanges (own commit)",
+        "delivery_carrier_shipment.py",
+        "_fulfilment_record",
+    ),
+    ("  attempts (one upsert)", "fulfilment_shipment_attempt.py", "_upsert"),
+    ("  exchanges (one insert)", "fulfilment_courier_log.py", "_insert"),
     ("book each AWB: send_to_shipper", "stock_picking.py", "send_to_shipper"),
     ("  _fulfilment_book", "delivery_carrier_shipment.py", "_fulfilment_book"),
-    ("    label attachment", "ir_attachment.py", "create"),
-    ("    delivery write", "stock_picking.py", "write"),
-    (
-        "    courier cost on the order",
-        "stock_picking_courier.py",
-        "_fulfilment_update_order_courier_cost",
-    ),
-    ("    status event", "sale_order.py", "_fulfilment_trigger_event"),
-    ("  chatter messages", "mail_thread.py", "message_post"),
     (
         "  book the batch at once",
         "delivery_carrier_shipment_batch.py",
@@ -94,9 +96,64 @@ BREAKDOWN = [
     ),
     ("    label attachments", "ir_attachment.py", "create"),
     ("    chatter notes (one insert)", "mail_thread.py", "_message_log_batch"),
+    (
+        "    courier cost on the orders",
+        "stock_picking_courier.py",
+        "_fulfilment_update_order_courier_cost",
+    ),
     ("    status event (all orders)", "sale_order.py", "_fulfilment_trigger_event"),
+    ("      history", "sale_order.py", "_fulfilment_status_entered"),
+    ("      notifications queued", "fulfilment_notification.py", "_queue"),
+    (
+        "      tracking, all orders (one insert)",
+        "sale_order.py",
+        "_fulfilment_log_tracking",
+    ),
+    ("message_post (tracking one by one)", "mail_thread.py", "message_post"),
     ("flush to the database", "environments.py", "flush_all"),
+    ("commit-time work (tracking)", "misc.py", "run"),
 ]
+
+
+class FakeCouriers:
+    """The fake couriers in a process of their own, answering each call after
+    ``latency`` seconds: like a real courier, their work (rendering and
+    reading the XML) is not done by the process that sends, on its CPU and
+    under its interpreter lock."""
+
+    def __init__(self, latency):
+        ports = []
+        for _index in range(4):
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                ports.append(probe.getsockname()[1])
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "couriers.fakes",
+                "--ports",
+                ",".join(map(str, ports)),
+                "--latency",
+                str(latency),
+            ],
+            cwd=ADDON_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.url = None
+        for _index in range(4):
+            line = self.process.stdout.readline()
+            if "(gls;" in line:
+                self.url = re.search(r"http://\S+", line).group(0)
+        assert self.url, "the fake GLS did not start"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.process.terminate()
+        self.process.wait()
 
 
 def build(env):
@@ -251,7 +308,12 @@ def main():
         worker(args)
         return
     ensure_database(args)
-    with FakeGls() as fake, odoo_env(args.config, args.database) as env:
+    with (
+        FakeCouriers(LATENCY) as slow,
+        FakeCouriers(0.0) as quick,
+        odoo_env(args.config, args.database) as env,
+    ):
+        fake = {"url": slow.url}
         from odoo.addons.order_fulfilment.models.delivery_carrier_shipment import (
             BULK_CONCURRENCY,
         )
@@ -333,7 +395,7 @@ def main():
                 "OR (picking_id IS NULL AND carrier_id = %s)",
                 [tuple(picking_ids), carrier.id],
             )
-            carrier.fulfilment_api_url = fake.url
+            carrier.fulfilment_api_url = fake["url"]
             env.cr.commit()
             env.invalidate_all()
 
@@ -342,6 +404,10 @@ def main():
 
         def bulk():
             results = Carrier._fulfilment_send_batch(pickings())
+            # What the commit would do (Odoo's tracking messages), then not
+            # committed.
+            env.flush_all()
+            env.cr.precommit.run()
             env.flush_all()
             counts["bulk"] = sum(1 for _picking, ok, _message in results if ok)
 
@@ -349,9 +415,10 @@ def main():
             for picking in pickings():
                 picking.send_to_shipper()
             env.flush_all()
+            env.cr.precommit.run()
+            env.flush_all()
             counts["sequential"] = len(pickings().filtered("carrier_tracking_ref"))
 
-        fake.latency = LATENCY
         bulk_ms, sequential_ms = interleaved(
             env, [bulk, one_by_one], args.repeat, setup=reset, min_seconds=0
         )
@@ -379,10 +446,10 @@ def main():
         finally:
             for workers in pool.values():
                 workers.close()
+        fake["url"] = quick.url
         reset()
 
         # Where the time of a bulk run goes, without the courier's latency.
-        fake.latency = 0.0
         profiler = cProfile.Profile()
         profiler.runcall(bulk)
         reset()

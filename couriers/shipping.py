@@ -138,6 +138,8 @@ class ShipmentOutcome:
     lookup_failed: bool = False
     # Why the AWB came without its label (it is fetched again on its own).
     label_error: CourierError = None
+    # The answer was recorded as it came, label included: nothing to add.
+    kept: bool = False
 
     @property
     def ok(self):

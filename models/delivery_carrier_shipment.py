@@ -38,6 +38,8 @@ _logger = logging.getLogger(__name__)
 BULK_CONCURRENCY = 8  # simultaneous calls to the couriers during bulk sending
 BULK_SYNC_LIMIT = 20  # more deliveries than this are sent in the background
 BULK_BATCH = 50  # deliveries per run of the background job
+# Deliveries whose calls run while the AWBs of the previous ones are booked.
+BULK_CHUNK = 25
 # The lanes of the background job: as many batches sent at the same time.
 SEND_QUEUED_CRONS = (
     "order_fulfilment.ir_cron_fulfilment_send_queued",
@@ -146,15 +148,21 @@ class DeliveryCarrier(models.Model):
 
     @api.model
     def _fulfilment_keep_answers(self, outcomes):
-        """Same for the answers that came together, in one transaction."""
+        """Same for the answers that came together, in one transaction (one
+        statement); those that came with their label need no other record."""
         Attempt = self.env["fulfilment.shipment.attempt"]
+        answers = [outcome for outcome in outcomes if outcome.ok]
+        # Called by the thread waiting for the calls: this request's cache is
+        # left alone (``_fulfilment_record`` clears it once the calls are over).
         Attempt._write_detached_many(
             {
                 outcome.job.delivery_id: Attempt._outcome_values(outcome)
-                for outcome in outcomes
-                if outcome.ok
-            }
+                for outcome in answers
+            },
+            invalidate=False,
         )
+        for outcome in answers:
+            outcome.kept = bool(outcome.result.label)
 
     @api.model
     def _fulfilment_record(self, outcomes, connections):
@@ -171,6 +179,8 @@ class DeliveryCarrier(models.Model):
         for outcome in outcomes:
             picking = Picking.browse(outcome.job.delivery_id)
             logs.append((picking.carrier_id, picking, outcome.job.exchanges))
+            if outcome.ok and outcome.kept and not outcome.label_error:
+                continue
             if outcome.ok:
                 attempts[picking.id] = Attempt._outcome_values(outcome)
                 if outcome.label_error:
@@ -183,8 +193,14 @@ class DeliveryCarrier(models.Model):
             state, message = picking.carrier_id._fulfilment_refusal(picking, outcome)
             refusals[picking] = message
             attempts[picking.id] = {"state": state, "error": message}
-        self.env["fulfilment.courier.log"]._store_detached_many(logs)
-        Attempt._write_detached_many(attempts)
+        # The exchanges and the attempts in one transaction of their own.
+        Log = self.env["fulfilment.courier.log"]
+        if logs or attempts:
+            with self.env.registry.cursor() as cr:
+                Log._insert(cr, Log._values(logs))
+                if attempts:
+                    Attempt._upsert(cr, attempts)
+        Attempt.invalidate_model()
         for carrier, connection in connections.items():
             token = connection.renewed_token()
             if token:

@@ -5,6 +5,7 @@ One delivery's shipment, its request and booking are in
 ``delivery_carrier_shipment.py``."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 
@@ -17,6 +18,7 @@ from ..couriers.shipping import (
 )
 from .delivery_carrier_shipment import (
     BULK_BATCH,
+    BULK_CHUNK,
     BULK_CONCURRENCY,
     DeliveryInFlight,
 )
@@ -36,9 +38,11 @@ class DeliveryCarrier(models.Model):
         """Send many deliveries: courier calls in parallel, bookkeeping at once.
 
         The rows are claimed and the attempts recorded for the whole batch at
-        once, the couriers called ``BULK_CONCURRENCY`` at a time over one HTTP
-        session and token per carrier, their answers recorded as they come
-        (those that came together in one transaction), then all the AWBs are
+        once, before any call; then the couriers are called
+        ``BULK_CONCURRENCY`` at a time over one HTTP session and token per
+        carrier, ``BULK_CHUNK`` deliveries after the other, their answers
+        recorded as they come (those that came together in one transaction).
+        While the calls of a chunk run, the AWBs of the previous chunk are
         booked at once (``_fulfilment_book_batch``).
 
         :return: list of (picking, success, message)
@@ -56,7 +60,8 @@ class DeliveryCarrier(models.Model):
             )
         previous = Attempt._read_committed(claimed)
         answered = refused_unsent = claimed.browse()
-        connections, jobs, sending = {}, [], {}
+        connections, jobs, sending, outcomes = {}, [], {}, []
+        chunks = None
         try:
             for picking in claimed:
                 carrier = picking.carrier_id
@@ -83,45 +88,89 @@ class DeliveryCarrier(models.Model):
                 jobs.append(job)
                 sending[picking.id] = carrier._fulfilment_sending_values(job)
             Attempt._write_detached_many(sending)
-            outcomes = shipping.send_all(
-                jobs, BULK_CONCURRENCY, on_answers=self._fulfilment_keep_answers
+            results += self._fulfilment_book_batch(
+                [
+                    (
+                        picking,
+                        previous[picking.id].result,
+                        previous[picking.id].cod_amount,
+                        previous[picking.id].recovered,
+                    )
+                    for picking in answered
+                ]
             )
+            chunks = self._fulfilment_call_chunks(jobs)
+            for chunk in chunks:
+                outcomes += chunk
+                results += self._fulfilment_book_outcomes(chunk, claimed)
         finally:
+            if chunks is not None:
+                # The calls still running end before their connections.
+                chunks.close()
             for connection in connections.values():
                 connection.close()
-        refusals = self._fulfilment_record(outcomes, connections)
-        for picking, message in refusals.items():
-            results.append((picking, False, message))
-        answers = {
-            picking: (
-                previous[picking.id].result,
-                previous[picking.id].cod_amount,
-                previous[picking.id].recovered,
-            )
-            for picking in answered
-        }
-        for outcome in outcomes:
-            if outcome.ok:
-                answers[claimed.browse(outcome.job.delivery_id)] = (
-                    outcome.result,
-                    outcome.job.request.cod_amount,
-                    outcome.recovered,
-                )
-        answered = claimed.filtered(lambda picking: picking in answers)
-        results += self._fulfilment_book_batch(
-            [(picking, *answers[picking]) for picking in answered]
-        )
+        self._fulfilment_record([], connections)
         # The deliveries this batch dealt with leave the bulk queue, sent or
         # refused; those being sent by someone else right now stay in it.
         dealt_with = (
             claimed.browse([outcome.job.delivery_id for outcome in outcomes])
-            | (claimed & answered)
+            | answered
             | refused_unsent
         )
         dealt_with.filtered("fulfilment_send_queued").write(
             {"fulfilment_send_queued": False}
         )
         return results
+
+    @api.model
+    def _fulfilment_call_chunks(self, jobs):
+        """Run the jobs ``BULK_CHUNK`` at a time; yield the outcomes of each
+        chunk, the calls of the next one running meanwhile (in a thread of
+        their own, which records the answers as they come through its own
+        cursors and touches nothing of this request's)."""
+        chunks = [
+            jobs[start : start + BULK_CHUNK]
+            for start in range(0, len(jobs), BULK_CHUNK)
+        ]
+
+        def call(chunk):
+            return shipping.send_all(
+                chunk, BULK_CONCURRENCY, on_answers=self._fulfilment_keep_answers
+            )
+
+        # Under tests, every cursor shares the test's transaction: no thread.
+        if len(chunks) < 2 or self.env.registry.in_test_mode():
+            for chunk in chunks:
+                yield call(chunk)
+            return
+        with ThreadPoolExecutor(max_workers=1) as caller:
+            running = caller.submit(call, chunks[0])
+            for following in [*chunks[1:], None]:
+                outcomes = running.result()
+                if following:
+                    running = caller.submit(call, following)
+                yield outcomes
+
+    @api.model
+    def _fulfilment_book_outcomes(self, outcomes, claimed):
+        """Record what came of a chunk's calls and book its AWBs.
+
+        :return: list of (picking, success, message)
+        """
+        refusals = self._fulfilment_record(outcomes, {})
+        results = [(picking, False, message) for picking, message in refusals.items()]
+        return results + self._fulfilment_book_batch(
+            [
+                (
+                    claimed.browse(outcome.job.delivery_id),
+                    outcome.result,
+                    outcome.job.request.cod_amount,
+                    outcome.recovered,
+                )
+                for outcome in outcomes
+                if outcome.ok
+            ]
+        )
 
     @api.model
     def _fulfilment_book_batch(self, answers):

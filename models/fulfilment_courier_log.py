@@ -27,7 +27,44 @@ class FulfilmentCourierLog(models.Model):
     @api.model
     def _store_detached_many(self, batches):
         """Same for several (carrier, picking, exchanges), in one transaction."""
-        values = [
+        values = self._values(batches)
+        if not values:
+            return
+        with self.env.registry.cursor() as cr:
+            self._insert(cr, values)
+
+    @api.model
+    def _insert(self, cr, values):
+        """Insert exchanges through ``cr`` in one statement.
+
+        :param values: list of dicts with every stored field of the log
+        """
+        if not values:
+            return
+        names = list(values[0])
+        fields_ = [self._fields[name] for name in names]
+        row = "({}, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')".format(
+            ", ".join(["%s"] * len(names))
+        )
+        params = []
+        for vals in values:
+            params += [
+                field.convert_to_column_insert(vals[field.name], self)
+                for field in fields_
+            ]
+            params += [self.env.uid, self.env.uid]
+        cr.execute(
+            "INSERT INTO fulfilment_courier_log ({}, create_uid, write_uid, "
+            "create_date, write_date) VALUES {}".format(
+                ", ".join(names), ", ".join([row] * len(values))
+            ),
+            params,
+        )
+
+    @api.model
+    def _values(self, batches):
+        """The values of the logs of several (carrier, picking, exchanges)."""
+        return [
             {
                 "carrier_id": carrier.id,
                 "picking_id": picking.id if picking else False,
@@ -42,10 +79,6 @@ class FulfilmentCourierLog(models.Model):
             for carrier, picking, exchanges in batches
             for method, url, sent, status, received, duration in exchanges
         ]
-        if not values:
-            return
-        with self.env.registry.cursor() as cr:
-            self.env(cr=cr, su=True)[self._name].create(values)
 
     @api.autovacuum
     def _gc_old_logs(self):

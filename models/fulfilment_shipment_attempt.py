@@ -76,28 +76,84 @@ class FulfilmentShipmentAttempt(models.Model):
         self._write_detached_many({picking_id: values})
 
     @api.model
-    def _write_detached_many(self, values_by_picking):
-        """Insert or update several attempts in one transaction of their own."""
+    def _write_detached_many(self, values_by_picking, invalidate=True):
+        """Insert or update several attempts in one transaction of their own.
+
+        :param invalidate: forget the attempts this request's cache holds
+        """
         if not values_by_picking:
             return
         with self.env.registry.cursor() as cr:
-            # Never wait long on a row this request's own transaction holds.
-            cr.execute("SET LOCAL lock_timeout = '5s'")
-            model = self.env(cr=cr, su=True)[self._name]
-            existing = {
-                attempt.picking_id.id: attempt
-                for attempt in model.search(
-                    [("picking_id", "in", list(values_by_picking))]
+            self._upsert(cr, values_by_picking)
+        if invalidate:
+            self.env[self._name].invalidate_model()
+
+    @api.model
+    def _upsert(self, cr, values_by_picking):
+        """Insert or update the attempts of several deliveries through ``cr``,
+        a statement per set of columns (one for a batch's sending attempts,
+        one for its answers): a new attempt carries its key, state and time;
+        values without them only update the delivery's existing attempt.
+
+        :param values_by_picking: {picking id: values of ``write``}
+        """
+        # Never wait long on a row this request's own transaction holds.
+        cr.execute("SET LOCAL lock_timeout = '5s'")
+        required = {"idempotency_key", "state", "attempted_at"}
+        groups = {}
+        for picking_id, values in values_by_picking.items():
+            groups.setdefault(tuple(sorted(values)), []).append((picking_id, values))
+        uid = self.env.uid
+        for names, rows in groups.items():
+            fields_ = [self._fields[name] for name in names]
+            params = []
+            for picking_id, values in rows:
+                params.append(picking_id)
+                params += [
+                    field.convert_to_column_insert(values[field.name], self)
+                    for field in fields_
+                ]
+            row = "(%s::int, {})".format(
+                ", ".join(f"%s::{field.column_type[1]}" for field in fields_)
+            )
+            source = "(VALUES {}) AS v(picking_id, {})".format(
+                ", ".join([row] * len(rows)), ", ".join(names)
+            )
+            if required <= set(names):
+                cr.execute(
+                    """INSERT INTO fulfilment_shipment_attempt AS a
+                              (picking_id, company_id, {columns}, create_uid,
+                               create_date, write_uid, write_date)
+                       SELECT v.picking_id, p.company_id, {values}, %s,
+                              now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC'
+                         FROM {source}
+                         JOIN stock_picking p ON p.id = v.picking_id
+                  ON CONFLICT (picking_id) DO UPDATE
+                          SET {updates}, write_uid = EXCLUDED.write_uid,
+                              write_date = EXCLUDED.write_date
+                    """.format(
+                        columns=", ".join(names),
+                        values=", ".join(f"v.{name}" for name in names),
+                        source=source,
+                        updates=", ".join(
+                            f"{name} = EXCLUDED.{name}" for name in names
+                        ),
+                    ),
+                    [uid, uid, *params],
                 )
-            }
-            to_create = []
-            for picking_id, values in values_by_picking.items():
-                if picking_id in existing:
-                    existing[picking_id].write(values)
-                else:
-                    to_create.append({"picking_id": picking_id, **values})
-            model.create(to_create)
-        self.env[self._name].invalidate_model()
+            else:
+                cr.execute(
+                    """UPDATE fulfilment_shipment_attempt AS a
+                          SET {updates}, write_uid = %s,
+                              write_date = now() AT TIME ZONE 'UTC'
+                         FROM {source}
+                        WHERE a.picking_id = v.picking_id
+                    """.format(
+                        updates=", ".join(f"{name} = v.{name}" for name in names),
+                        source=source,
+                    ),
+                    [uid, *params],
+                )
 
     @api.model
     def _read_committed(self, pickings):

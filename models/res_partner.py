@@ -110,3 +110,20 @@ class ResPartner(models.Model):
                 city = partner._fulfilment_nomenclature_city()
                 if city:
                     partner.city_id = city
+
+    def signup_prepare(self, signup_type="signup"):
+        """Only the partners whose signup type changes are written.
+
+        Odoo prepares the customer's signup each time a message about one of
+        their documents is e-mailed (the portal link of the notification):
+        writing the same type again changes nothing but locks the customer's
+        row, so that two transactions notifying of two orders of one customer
+        at once (two cron workers sending their deliveries) fail with a
+        serialization error.
+        """
+        changing = self.filtered(
+            lambda partner: partner.sudo().signup_type != signup_type
+        )
+        if not changing:
+            return True
+        return super(ResPartner, changing).signup_prepare(signup_type=signup_type)

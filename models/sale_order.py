@@ -304,6 +304,90 @@ class SaleOrder(models.Model):
             {"fulfilment_status_id": status.id}
         )
         orders._fulfilment_status_entered(previous, reason=reason, event=event)
+        orders._fulfilment_log_tracking()
+
+    def _fulfilment_log_tracking(self):
+        """Log now, for many orders at once, the tracking messages Odoo posts
+        one order at a time when the transaction commits (the changes of the
+        tracked fields written so far: status, amounts...): one insert of the
+        messages and one of their tracking values.
+
+        Left to Odoo: the orders whose message someone is to be notified of
+        (an employee following its subtype, the author aside) or whose
+        tracking has a body or author of its own.
+        """
+        key = f"mail.tracking.{self._name}"
+        pending = self.env.cr.precommit.data.get(key, {})
+        orders = self.filtered(lambda order: pending.get(order.id))
+        if len(orders) < 2:
+            return
+        bodies = self.env.cr.precommit.data.get(f"mail.tracking.message.{self._name}")
+        authors = self.env.cr.precommit.data.get(f"mail.tracking.author.{self._name}")
+        orders = orders.filtered(
+            lambda order: (
+                order.id not in (bodies or ()) and order.id not in (authors or ())
+            )
+        ).sudo()
+        tracked = orders.fields_get(
+            orders._track_get_fields(),
+            attributes=("string", "type", "selection", "currency_field"),
+        )
+        author_id, email_from = orders._message_compute_author(raise_on_email=False)
+        logs = {}
+        for order in orders:
+            changes, trackings = order._mail_track(tracked, pending[order.id])
+            subtype = order._track_subtype(
+                {name: pending[order.id][name] for name in changes}
+            )
+            logs[order] = (changes, trackings, subtype)
+        for subtype in {subtype for _c, _t, subtype in logs.values() if subtype}:
+            followed = orders.filtered(lambda order, s=subtype: logs[order][2] == s)
+            recipients = self.env["mail.followers"]._get_recipient_data(
+                followed, "notification", subtype.id
+            )
+            for order in followed:
+                if any(
+                    data["active"] is not False and partner_id != author_id
+                    for partner_id, data in recipients.get(order.id, {}).items()
+                ):
+                    del logs[order]
+        reply_to = orders._notify_get_reply_to(default=email_from)
+        logged = [(order, log) for order, log in logs.items() if log[1]]
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "author_id": author_id,
+                        "email_from": email_from,
+                        "model": self._name,
+                        "res_id": order.id,
+                        "message_type": "notification",
+                        "subtype_id": subtype.id
+                        if subtype
+                        else self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                        "is_internal": not subtype,
+                        "body": "",
+                        "reply_to": reply_to[order.id],
+                        "email_add_signature": False,
+                    }
+                    for order, (_changes, _trackings, subtype) in logged
+                ]
+            )
+        )
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                {**values, "mail_message_id": message.id}
+                for (_order, (_changes, trackings, _s)), message in zip(
+                    logged, messages, strict=True
+                )
+                for _command, _id, values in trackings
+            ]
+        )
+        for order, (changes, _trackings, _subtype) in logs.items():
+            del pending[order.id]
+            order._message_track_post_template(changes)
 
     # Hooks --------------------------------------------------------
 

@@ -19,6 +19,7 @@ from odoo.addons.order_fulfilment.couriers.fakes import (
     FakeGls,
     FakeSameday,
 )
+from odoo.addons.order_fulfilment.models import delivery_carrier_shipment_batch
 
 from .common import (
     COURIER_LATE_ANSWER,
@@ -447,6 +448,32 @@ class CourierCase:
                 [("order_id", "in", orders.ids), ("state", "=", "queued")]
             ),
             queued_before + 3,
+        )
+
+    def test_batch_booked_chunk_after_chunk(self):
+        """A batch larger than a chunk books the AWBs of each chunk (outside
+        tests, while the calls of the next chunk run): every delivery gets
+        its own AWB, its attempt the AWB, the courier one shipment each."""
+        orders, pickings = self.env["sale.order"], self.env["stock.picking"]
+        for _index in range(3):
+            order, picking = self._confirmed_delivery()
+            orders |= order
+            pickings |= picking
+        with patch.object(delivery_carrier_shipment_batch, "BULK_CHUNK", 2):
+            results = self.env["delivery.carrier"]._fulfilment_send_batch(pickings)
+        self.assertEqual([ok for _picking, ok, _message in results], [True] * 3)
+        self.assertEqual(len(self.fake.shipments), 3)
+        self.assertEqual(
+            set(pickings.mapped("carrier_tracking_ref")), set(self.fake.shipments)
+        )
+        pickings.invalidate_recordset()
+        for picking in pickings:
+            self.assertEqual(picking.fulfilment_attempt_id.state, "sent")
+            self.assertEqual(
+                picking.fulfilment_attempt_id.awb, picking.carrier_tracking_ref
+            )
+        self.assertEqual(
+            set(orders.mapped("fulfilment_status_id.auto_event")), {"awb_created"}
         )
 
     def test_batch_logs_in_once(self):

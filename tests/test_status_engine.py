@@ -113,6 +113,63 @@ class TestStatusEngine(FulfilmentCommon):
         self.assertFalse(entry.is_automatic)
         self.assertEqual(entry.status_from_id, self.status_new)
 
+    def _status_trackings(self, order):
+        """(old, new) status names of the tracking messages of ``order``."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        return [
+            (tracking.old_value_char, tracking.new_value_char)
+            for message in order.message_ids
+            for tracking in message.tracking_value_ids
+            if tracking.field_id.name == "fulfilment_status_id"
+            and message.subtype_id
+            == self.env.ref("order_fulfilment.mt_order_fulfilment_status")
+        ]
+
+    def test_status_change_of_many_orders_tracked_on_each(self):
+        """Many orders moved at once each get the tracking of their status in
+        their chatter, whether logged for all at once (nobody to notify) or
+        posted for an employee following the status changes (notified)."""
+        orders = self._create_order() | self._create_order() | self._create_order()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        orders[2].message_subscribe(
+            partner_ids=self.manager.partner_id.ids,
+            subtype_ids=self.env.ref("order_fulfilment.mt_order_fulfilment_status").ids,
+        )
+        orders.with_user(self.operator)._fulfilment_set_status(self.status_processing)
+        for order in orders:
+            self.assertEqual(
+                self._status_trackings(order),
+                [(self.status_new.name, self.status_processing.name)],
+            )
+        notified = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.manager.partner_id.id),
+                ("mail_message_id.res_id", "in", orders.ids),
+                ("mail_message_id.model", "=", "sale.order"),
+            ]
+        )
+        self.assertEqual(notified.mail_message_id.res_id, orders[2].id)
+        logged = orders[0].message_ids.filtered(
+            lambda message: (
+                self.status_processing.name
+                in message.tracking_value_ids.mapped("new_value_char")
+            )
+        )
+        self.assertEqual(logged.author_id, self.operator.partner_id)
+
+    def test_signup_prepared_again_writes_nothing(self):
+        """Notifying a customer again does not write their partner when their
+        signup is already prepared (two transactions notifying two orders of
+        one customer would otherwise both write its row)."""
+        partner = self.customer.sudo()
+        partner.signup_prepare()
+        self.env.flush_all()
+        with patch.object(type(partner), "write", side_effect=AssertionError):
+            partner.signup_prepare()
+        self.assertEqual(partner.signup_type, "signup")
+
     def test_status_bar_write_is_a_manual_change(self):
         """Writing the status (status bar, import, RPC) is checked and recorded
         as a manual change by the user who wrote it."""
