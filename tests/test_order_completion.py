@@ -487,6 +487,32 @@ class TestOrderCompletionCourier(CompletionCommon):
         self.assertIn(transport, message.attachment_ids)
         self.assertIn(picking.carrier_tracking_ref, message.body)
 
+    def test_courier_orders_completed_together_get_one_awb_each(self):
+        """Courier orders completed together: their deliveries validated and
+        invoices posted together, then one AWB per delivery, each label
+        attached to its own order."""
+        orders = self._ready_order(carrier=self.courier) | self._ready_order(
+            carrier=self.courier
+        )
+        action = orders.action_fulfilment_complete()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (2, 0))
+        pickings = orders.picking_ids
+        self.assertEqual(set(pickings.mapped("state")), {"done"})
+        self.assertEqual(
+            set(self.fake.shipments), set(pickings.mapped("carrier_tracking_ref"))
+        )
+        self.assertEqual(len(self.fake.shipments), 2)
+        for order in orders:
+            self.assertEqual(order.invoice_ids.state, "posted")
+            self.assertEqual(order.fulfilment_status_id, self.status_completed)
+            transport = self._attachments(order).filtered(
+                lambda a, order=order: (
+                    a.description == f"stock.picking,{order.picking_ids.id}"
+                )
+            )
+            self.assertEqual(transport.raw, order.picking_ids.fulfilment_label_id.raw)
+
     def test_courier_not_called_when_invoice_fails(self):
         """The courier is called only after the invoice is posted: a posting
         failure creates no AWB and leaves the order as it was."""
