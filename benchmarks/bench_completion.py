@@ -111,6 +111,93 @@ def build(env):
     print(f"built {ORDERS} ready orders with their AWB")
 
 
+# Where a completion run spends its time: (label, file suffix, function).
+# Nested steps are indented; a step's time includes what it calls.
+BREAKDOWN = [
+    (
+        "queue the orders",
+        "sale_order_completion_queue.py",
+        "_fulfilment_queue_completion",
+    ),
+    (
+        "one batch (job run)",
+        "sale_order_completion_batch.py",
+        "_fulfilment_complete_batch",
+    ),
+    ("  check each order", "sale_order_completion.py", "_fulfilment_completion_check"),
+    (
+        "  prepare together",
+        "sale_order_completion.py",
+        "_fulfilment_completion_execute",
+    ),
+    (
+        "    validate deliveries",
+        "sale_order_completion.py",
+        "_fulfilment_completion_validate",
+    ),
+    ("    create invoices", "sale/models/sale_order.py", "_create_invoices"),
+    ("    post invoices", "models/account_move.py", "action_post"),
+    ("    courier AWBs", "sale_order_completion.py", "_fulfilment_completion_get_awbs"),
+    (
+        "  render invoice PDFs",
+        "sale_order_completion_batch.py",
+        "_fulfilment_completion_render_documents",
+    ),
+    (
+        "  finish each order",
+        "sale_order_completion.py",
+        "_fulfilment_completion_finish",
+    ),
+    (
+        "    collect documents",
+        "sale_order_completion.py",
+        "_fulfilment_completion_documents",
+    ),
+    (
+        "      warranty certificates",
+        "sale_order_warranty.py",
+        "_fulfilment_warranty_documents",
+    ),
+    (
+        "    attach documents",
+        "sale_order_completion.py",
+        "_fulfilment_completion_attach",
+    ),
+    ("    completion e-mail", "mail/models/mail_thread.py", "message_post_with_source"),
+    (
+        "status events (shipped, completed)",
+        "models/sale_order.py",
+        "_fulfilment_trigger_event",
+    ),
+    ("flush to the database", "odoo/api.py", "flush_all"),
+    ("SQL queries", "odoo/sql_db.py", "execute"),
+    ("wkhtmltopdf", "ir_actions_report.py", "_run_wkhtmltopdf"),
+    (
+        "notify the user",
+        "sale_order_completion_queue.py",
+        "_fulfilment_notify_completion",
+    ),
+]
+
+
+def print_breakdown(stats):
+    """Print the cumulative time of each step of ``BREAKDOWN``."""
+    entries = stats.stats
+    total = max(ct for _cc, _nc, _tt, ct, _callers in entries.values())
+    print(f"{'step':<40} {'calls':>7} {'seconds':>9} {'share':>6}")
+    for label, suffix, function in BREAKDOWN:
+        matches = [
+            (nc, ct)
+            for (filename, _line, name), (_cc, nc, _tt, ct, _c) in entries.items()
+            if name == function and filename.endswith(suffix)
+        ]
+        if not matches:
+            continue
+        calls, seconds = max(matches, key=lambda match: match[1])
+        print(f"{label:<40} {calls:>7} {seconds:>9.1f} {seconds / total:>6.0%}")
+    print(f"{'whole run':<40} {'':>7} {total:>9.1f}")
+
+
 def main():
     def extra(parser):
         parser.add_argument(
@@ -187,6 +274,7 @@ def main():
             stats.sort_stats("cumulative").print_stats(40)
             stats.sort_stats("tottime").print_stats(20)
             print(output.getvalue())
+            print_breakdown(stats)
 
         ours, odoo = interleaved(
             env,

@@ -52,6 +52,7 @@ from . import res_users
 from . import sale_order
 from . import sale_order_change_customer
 from . import sale_order_completion
+from . import sale_order_completion_batch
 from . import sale_order_completion_queue
 from . import sale_order_courier
 from . import sale_order_deadline

@@ -3,19 +3,10 @@
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import (
     format_datetime,
 )
-
-
-class _FinishRefused(Exception):
-    """An order refused after its preparation, within a batch."""
-
-    def __init__(self, order_id, message):
-        super().__init__(message)
-        self.order_id = order_id
-        self.message = message
 
 
 class SaleOrder(models.Model):
@@ -86,102 +77,6 @@ class SaleOrder(models.Model):
             raise AccessError(_("Only fulfilment operators can complete orders."))
         self.check_access("write")
 
-    def _fulfilment_complete_many(self):
-        """Complete each order on its own; render the documents of all of them
-        at once.
-
-        Each order is prepared (checks, delivery, invoice, AWB) in its own
-        savepoint: a refused order is rolled back alone. The invoice PDFs of
-        the prepared orders are then rendered together (one wkhtmltopdf run
-        where the build allows, see ``ir.actions.report``), and each order is
-        finished (documents, e-mail, status). An order refused while being
-        finished cannot be rolled back alone any more: the whole batch is
-        rolled back and done again without it (a courier's AWB is adopted,
-        never created twice).
-
-        :return: list of (order, completed, message), in the orders' order
-        """
-        finish_refused = {}
-        # A batch rolled back would forget the pending chatter tracking of
-        # what came before it: record it now.
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-        while True:
-            try:
-                with self.env.cr.savepoint():
-                    results = (
-                        self - self.browse(finish_refused)
-                    )._fulfilment_complete_batch()
-            except _FinishRefused as refusal:
-                finish_refused[refusal.order_id] = refusal.message
-                continue
-            break
-        results.update(
-            (self.browse(order_id), (False, message))
-            for order_id, message in finish_refused.items()
-        )
-        return [(order, *results[order]) for order in self]
-
-    def _fulfilment_complete_batch(self):
-        """Prepare each order, render their documents, finish each order.
-
-        :return: {order: (completed, message)}
-        :raise _FinishRefused: an order was refused after its preparation
-        """
-        results = {}
-        prepared = self.browse()
-        for order in self:
-            # Rolling a savepoint back forgets the pending chatter tracking of
-            # the orders handled before it: record it now.
-            self.env.flush_all()
-            self.env.cr.precommit.run()
-            try:
-                with self.env.cr.savepoint():
-                    order._fulfilment_completion_prepare()
-            except UserError as exc:
-                results[order] = (False, exc.args[0])
-                # The refusal is undone with the rest: keep the loss guard's
-                # block and the managers' activity.
-                if order._fulfilment_completion_loss_blocked():
-                    order._fulfilment_loss_block(_("Order completion"))
-            else:
-                prepared |= order
-        prepared._fulfilment_completion_render_documents()
-        for order in prepared:
-            try:
-                order._fulfilment_completion_finish()
-            except UserError as exc:
-                raise _FinishRefused(order.id, exc.args[0]) from exc
-            results[order] = (True, _("Completed."))
-        return results
-
-    def _fulfilment_completion_render_documents(self):
-        """Render the documents of these prepared orders together, before each
-        order collects its own: the PDFs of their posted invoices, kept on the
-        invoices by Odoo's invoice engine. A batch that fails to render is
-        left to each order, whose own rendering then says which one fails."""
-        invoices = (
-            self.sudo()
-            ._fulfilment_posted_invoices()
-            .filtered(lambda move: not move.invoice_pdf_report_id)
-        )
-        sender = self.env["account.move.send"].sudo()
-        for moves in invoices.grouped("company_id").values():
-            if len(moves) < 2:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    sender._generate_invoice_documents(
-                        {
-                            move: sender._get_default_sending_settings(
-                                move, sending_methods=[]
-                            )
-                            for move in moves
-                        }
-                    )
-            except (UserError, ValidationError):
-                continue
-
     def _fulfilment_complete(self):
         """Complete one order, all or nothing (see ``_fulfilment_completion_prepare``
         and ``_fulfilment_completion_finish``)."""
@@ -189,16 +84,16 @@ class SaleOrder(models.Model):
         self._fulfilment_completion_finish()
 
     def _fulfilment_completion_prepare(self):
-        """Check one order, validate its deliveries, invoice it, get its AWBs.
+        """Check one order, validate its deliveries, invoice it, get its AWBs
+        (``_fulfilment_completion_check``, ``_fulfilment_completion_execute``).
+        Any failure raises a UserError; the caller rolls the order back."""
+        self.ensure_one()
+        self._fulfilment_completion_check()
+        self._fulfilment_completion_execute()
 
-        Every check comes first. Then, inside the transaction, the ready
-        deliveries are validated and the invoice is created and posted; only
-        then is the courier asked for a missing AWB: its shipment attempt is
-        kept in a transaction of its own, so that if a later step fails and
-        everything here is rolled back, the next try adopts that AWB instead
-        of creating a second one. Any failure raises a UserError; the caller
-        rolls the order back.
-        """
+    def _fulfilment_completion_check(self):
+        """Hold one order and check that it can be completed now (problems,
+        loss guards); raise a UserError saying why not."""
         self.ensure_one()
         order = self.with_company(self.company_id)
         order._fulfilment_completion_lock()
@@ -214,8 +109,20 @@ class SaleOrder(models.Model):
         for guard in order._fulfilment_completion_loss_guards():
             order._fulfilment_loss_guard_refuse(guard, _("Order completion"))
 
-        deliveries = order._fulfilment_courier_pickings()
-        order._fulfilment_completion_validate(
+    def _fulfilment_completion_execute(self):
+        """Validate the ready deliveries of these checked orders (of one
+        company), invoice them, get their AWBs: each step once for all of them.
+
+        Inside the transaction, the ready deliveries are validated and the
+        invoices created (one per order) and posted; only then is the courier
+        asked for a missing AWB: its shipment attempt is kept in a transaction
+        of its own, so that if a later step fails and everything here is
+        rolled back, the next try adopts that AWB instead of creating a second
+        one. Any failure raises a UserError; the caller rolls back.
+        """
+        orders = self.with_company(self[:1].company_id)
+        deliveries = orders._fulfilment_courier_pickings()
+        orders._fulfilment_completion_validate(
             deliveries.filtered(lambda picking: picking.state != "done")
         )
         without_awb = deliveries.filtered(
@@ -225,15 +132,16 @@ class SaleOrder(models.Model):
             )
         )
         # A carrier that bills the courier's real price puts it on the order
-        # when the AWB is created: the invoice must come after it.
-        awb_first = any(
-            carrier.invoice_policy == "real" for carrier in without_awb.carrier_id
-        )
-        if awb_first:
-            order._fulfilment_completion_get_awbs(without_awb)
-        order._fulfilment_completion_invoice()
-        if not awb_first:
-            order._fulfilment_completion_get_awbs(without_awb)
+        # when the AWB is created: that order's invoice must come after it.
+        awb_first = orders.filtered(
+            lambda order: any(
+                carrier.invoice_policy == "real"
+                for carrier in (without_awb & order.picking_ids).carrier_id
+            )
+        ).picking_ids
+        orders._fulfilment_completion_get_awbs(without_awb & awb_first)
+        orders._fulfilment_completion_invoice()
+        orders._fulfilment_completion_get_awbs(without_awb - awb_first)
 
     def _fulfilment_completion_finish(self):
         """Attach and e-mail the documents of one prepared order, then fire
@@ -544,16 +452,19 @@ class SaleOrder(models.Model):
             )
 
     def _fulfilment_completion_invoice(self):
-        """Invoice what is left to invoice and post the order's draft invoices.
+        """Invoice what is left to invoice of these orders, one invoice per
+        order (never two orders on one invoice), and post their draft invoices
+        together.
 
-        :return: the order's posted customer invoices
+        :return: the orders' posted customer invoices
         """
-        order = self.sudo()
-        to_post = order.invoice_ids.filtered(
+        orders = self.sudo()
+        to_post = orders.invoice_ids.filtered(
             lambda move: move.state == "draft" and move.move_type == "out_invoice"
         )
-        if order.invoice_status == "to invoice":
-            to_post |= order._create_invoices(final=True)
+        to_invoice = orders.filtered(lambda order: order.invoice_status == "to invoice")
+        if to_invoice:
+            to_post |= to_invoice._create_invoices(grouped=True, final=True)
         if to_post:
             # The loss guard answers with a dialog instead of posting.
             to_post.action_post()
@@ -565,12 +476,12 @@ class SaleOrder(models.Model):
                         ", ".join(not_posted.mapped("display_name")),
                     )
                 )
-        invoices = order._fulfilment_posted_invoices()
-        if not invoices:
-            raise UserError(
-                _("Order %s has nothing to invoice.", order.name),
-            )
-        return invoices
+        for order in orders:
+            if not order._fulfilment_posted_invoices():
+                raise UserError(
+                    _("Order %s has nothing to invoice.", order.name),
+                )
+        return orders._fulfilment_posted_invoices()
 
     def _fulfilment_completion_get_awbs(self, pickings):
         """Get the AWB (and label) of courier deliveries that have none."""

@@ -487,6 +487,32 @@ class TestOrderCompletionCourier(CompletionCommon):
         self.assertIn(transport, message.attachment_ids)
         self.assertIn(picking.carrier_tracking_ref, message.body)
 
+    def test_courier_orders_completed_together_get_one_awb_each(self):
+        """Courier orders completed together: their deliveries validated and
+        invoices posted together, then one AWB per delivery, each label
+        attached to its own order."""
+        orders = self._ready_order(carrier=self.courier) | self._ready_order(
+            carrier=self.courier
+        )
+        action = orders.action_fulfilment_complete()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (2, 0))
+        pickings = orders.picking_ids
+        self.assertEqual(set(pickings.mapped("state")), {"done"})
+        self.assertEqual(
+            set(self.fake.shipments), set(pickings.mapped("carrier_tracking_ref"))
+        )
+        self.assertEqual(len(self.fake.shipments), 2)
+        for order in orders:
+            self.assertEqual(order.invoice_ids.state, "posted")
+            self.assertEqual(order.fulfilment_status_id, self.status_completed)
+            transport = self._attachments(order).filtered(
+                lambda a, order=order: (
+                    a.description == f"stock.picking,{order.picking_ids.id}"
+                )
+            )
+            self.assertEqual(transport.raw, order.picking_ids.fulfilment_label_id.raw)
+
     def test_courier_not_called_when_invoice_fails(self):
         """The courier is called only after the invoice is posted: a posting
         failure creates no AWB and leaves the order as it was."""
@@ -795,3 +821,72 @@ class TestOrderCompletionQueue(CompletionCommon):
         self.assertEqual(
             [sorted(ids) for ids in calls], [sorted(orders.invoice_ids.ids)]
         )
+
+    def test_batch_is_delivered_and_invoiced_together(self):
+        """The orders of a batch have their deliveries validated in one go and
+        their invoices created in one go and posted together: still one
+        invoice per order, never two orders on one invoice."""
+        orders = self._ready_orders(3)
+        SaleOrder = self.registry["sale.order"]
+        Picking = self.registry["stock.picking"]
+        Move = self.registry["account.move"]
+        create_invoices = SaleOrder._create_invoices
+        action_done = Picking._action_done
+        action_post = Move.action_post
+        calls = {"invoiced": [], "validated": [], "posted": []}
+
+        def invoice(batch, *args, **kwargs):
+            calls["invoiced"].append(batch.ids)
+            return create_invoices(batch, *args, **kwargs)
+
+        def validate(pickings, *args, **kwargs):
+            if pickings:
+                calls["validated"].append(pickings.ids)
+            return action_done(pickings, *args, **kwargs)
+
+        def post(moves, *args, **kwargs):
+            calls["posted"].append(moves.ids)
+            return action_post(moves, *args, **kwargs)
+
+        with (
+            patch.object(SaleOrder, "_create_invoices", invoice),
+            patch.object(Picking, "_action_done", validate),
+            patch.object(Move, "action_post", post),
+        ):
+            orders.action_fulfilment_complete()
+        self._assert_completed(orders)
+        self.assertEqual(calls["invoiced"], [orders.ids])
+        self.assertEqual(calls["validated"], [orders.picking_ids.ids])
+        self.assertEqual(
+            [sorted(ids) for ids in calls["posted"]], [sorted(orders.invoice_ids.ids)]
+        )
+        for order in orders:
+            self.assertEqual(len(order.invoice_ids), 1)
+            self.assertEqual(
+                order.invoice_ids.invoice_line_ids.sale_line_ids.order_id, order
+            )
+
+    def test_failing_delivery_in_a_batch_leaves_the_others_completed(self):
+        """When one order's delivery cannot be validated, the batch is
+        prepared again order by order: the others are completed, the failing
+        one is left untouched and its reason reported."""
+        orders = self._ready_orders(3)
+        failing = orders[1]
+        status = failing.fulfilment_status_id
+        Picking = self.registry["stock.picking"]
+        action_done = Picking._action_done
+
+        def validate(pickings, *args, **kwargs):
+            if pickings & failing.picking_ids:
+                raise UserError(pickings.env._("The loading dock is closed."))
+            return action_done(pickings, *args, **kwargs)
+
+        with patch.object(Picking, "_action_done", validate):
+            action = orders.action_fulfilment_complete()
+        result = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual((result.success_count, result.refused_count), (2, 1))
+        refused = result.line_ids.filtered(lambda line: not line.success)
+        self.assertEqual(refused.order_id, failing)
+        self.assertIn("loading dock", refused.message)
+        self._assert_completed(orders - failing)
+        self._assert_untouched(failing, status, "assigned")
